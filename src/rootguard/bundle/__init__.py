@@ -1,0 +1,1 @@
+"""Evidence bundles (contract §5): the on-disk seam between collection and evaluation."""

@@ -1,0 +1,59 @@
+"""Raw documents → typed evidence. A parser's complaint becomes a Gap naming the file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from rootguard.bundle.store import DocumentStore
+from rootguard.model import credential_report
+from rootguard.model.evidence import AccountEvidence, Evidence
+from rootguard.model.gaps import Gap, GapKind, MalformedEvidence
+from rootguard.model.iam import (
+    account_summary_from_document,
+    caller_identity_from_document,
+    virtual_mfa_devices_from_document,
+)
+from rootguard.model.operations import (
+    ACCOUNT_SUMMARY,
+    CALLER_IDENTITY,
+    CREDENTIAL_REPORT,
+    VIRTUAL_MFA_DEVICES,
+    Operation,
+)
+
+T = TypeVar("T")
+
+
+def assemble(store: DocumentStore, accounts: Iterable[str], collected_at: datetime, source: str) -> Evidence:
+    return Evidence(
+        collected_at=collected_at,
+        accounts=tuple(assemble_account(store, account_id) for account_id in accounts),
+        source=source,
+    )
+
+
+def assemble_account(store: DocumentStore, account_id: str) -> AccountEvidence:
+    return AccountEvidence(
+        account_id=account_id,
+        caller_identity=_parse(store, CALLER_IDENTITY, account_id, caller_identity_from_document),
+        credential_report=_parse(store, CREDENTIAL_REPORT, account_id, credential_report.from_document),
+        account_summary=_parse(store, ACCOUNT_SUMMARY, account_id, account_summary_from_document),
+        virtual_mfa_devices=_parse(store, VIRTUAL_MFA_DEVICES, account_id, virtual_mfa_devices_from_document),
+    )
+
+
+def _parse(store: DocumentStore, operation: Operation, account_id: str, parser: Callable[[Any], T]) -> T | Gap:
+    document = store.get(operation, account_id)
+    if isinstance(document, Gap):
+        return document
+    try:
+        return parser(document)
+    except MalformedEvidence as error:
+        return Gap(
+            kind=GapKind.MALFORMED,
+            source=operation.path(account_id),
+            reason=f"the file does not hold `{operation.cli}` output: {error}.",
+            fix=f"replace it with the output of `{operation.cli}`",
+        )

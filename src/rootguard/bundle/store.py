@@ -1,0 +1,115 @@
+"""Raw documents of a bundle, from a directory or from memory, with gaps made explicit.
+
+A document is what the AWS CLI printed. The store turns the three ways it can be missing into
+a ``Gap``: the file is absent (not collected), it holds ``{"Error": …}`` (AWS refused), or it
+cannot be parsed (malformed). The same store shape serves live audits, so a live audit and an
+offline audit of the bundle it saved give the same answer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+from rootguard.model.gaps import Gap, GapKind
+from rootguard.model.operations import Operation
+
+
+class DocumentStore(Protocol):
+    def get(self, operation: Operation, account_id: str, region: str = ...) -> Any | Gap:
+        """The parsed JSON document, or a Gap explaining why there is none."""
+        ...
+
+
+def error_document(code: str, message: str) -> dict[str, Any]:
+    """How a failed API call is stored (contract §5)."""
+    return {"Error": {"Code": code, "Message": message}}
+
+
+def interpret(document: Any, operation: Operation, account_id: str, region: str) -> Any | Gap:
+    """Turn a stored ``{"Error": …}`` document into a Gap; pass anything else through."""
+    path = operation.path(account_id, region)
+    if isinstance(document, dict) and set(document) == {"Error"}:
+        error = document["Error"]
+        code = str(error.get("Code", "Unknown")) if isinstance(error, dict) else "Unknown"
+        message = str(error.get("Message", "")) if isinstance(error, dict) else str(error)
+        actions = " and ".join(operation.actions) or "the call"
+        return Gap(
+            kind=GapKind.API_ERROR,
+            source=path,
+            reason=f"AWS answered {code}" + (f" ({message})" if message else "") + ".",
+            fix=(
+                f"grant {actions} to the auditing identity and collect again"
+                if code in ACCESS_DENIED_CODES
+                else operation.fix(account_id, region)
+            ),
+            code=code,
+        )
+    return document
+
+
+ACCESS_DENIED_CODES = frozenset(
+    {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedAccess"}
+)
+
+
+class MemoryStore:
+    """Documents held in memory, keyed by bundle path (what a live collection produced)."""
+
+    def __init__(self, documents: Mapping[str, Any]) -> None:
+        self._documents = documents
+
+    def get(self, operation: Operation, account_id: str, region: str = "global") -> Any | Gap:
+        path = operation.path(account_id, region)
+        if path not in self._documents:
+            return _not_collected(operation, account_id, region)
+        return interpret(self._documents[path], operation, account_id, region)
+
+
+class DirectoryStore:
+    """Documents read from a bundle directory, each parsed once, on first use."""
+
+    def __init__(self, root: Path) -> None:
+        self._root = root
+        self._cache: dict[str, Any | Gap] = {}
+
+    def get(self, operation: Operation, account_id: str, region: str = "global") -> Any | Gap:
+        path = operation.path(account_id, region)
+        if path not in self._cache:
+            self._cache[path] = self._load(operation, account_id, region)
+        return self._cache[path]
+
+    def _load(self, operation: Operation, account_id: str, region: str) -> Any | Gap:
+        path = operation.path(account_id, region)
+        file = self._root / path
+        if not file.is_file():
+            return _not_collected(operation, account_id, region)
+        try:
+            document = json.loads(file.read_bytes())
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            return Gap(
+                kind=GapKind.MALFORMED,
+                source=path,
+                reason=f"the file cannot be read as JSON ({_describe(error)}).",
+                fix=f"replace it with the output of `{operation.cli}`",
+            )
+        return interpret(document, operation, account_id, region)
+
+
+def _not_collected(operation: Operation, account_id: str, region: str) -> Gap:
+    return Gap(
+        kind=GapKind.NOT_COLLECTED,
+        source=operation.path(account_id, region),
+        reason="the file is absent: this evidence was not collected.",
+        fix=operation.fix(account_id, region),
+    )
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, json.JSONDecodeError):
+        return f"{error.msg} at line {error.lineno} column {error.colno}"
+    if isinstance(error, UnicodeDecodeError):
+        return "not UTF-8 text"
+    return str(error)

@@ -1,0 +1,70 @@
+"""Write an evidence bundle: AWS-CLI-shaped JSON, a manifest with checksums, owner-only files.
+
+Evidence is sensitive (it names credentials and their use), so directories are 0700 and
+files 0600 from the moment they are created.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from rootguard.bundle.layout import FORMAT, MANIFEST
+from rootguard.bundle.manifest import digest
+from rootguard.errors import OutputError
+from rootguard.model.timestamps import format_timestamp
+
+
+def write_bundle(
+    out: Path,
+    documents: Mapping[str, Any],
+    accounts: tuple[str, ...],
+    collected_at: datetime,
+    *,
+    force: bool = False,
+) -> None:
+    """Write ``documents`` (bundle path → JSON value) and the manifest under ``out``."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"cannot write the bundle: {out} is a file")
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise OutputError(f"{out} is not empty; choose an empty directory or pass --force to write into it")
+    try:
+        _mkdir(out)
+        checksums: dict[str, str] = {}
+        for relative, document in sorted(documents.items()):
+            data = (json.dumps(document, indent=4, ensure_ascii=False) + "\n").encode()
+            target = out / relative
+            _mkdir(target.parent, stop=out)
+            _write_private(target, data)
+            checksums[relative] = digest(data)
+        manifest = {
+            "format": FORMAT,
+            "collected_at": format_timestamp(collected_at),
+            "accounts": list(accounts),
+            "sha256": checksums,
+        }
+        _write_private(out / MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode())
+    except OSError as error:
+        raise OutputError(f"cannot write the bundle under {out}: {error.strerror or error}") from None
+
+
+def _mkdir(path: Path, stop: Path | None = None) -> None:
+    missing = []
+    current = path
+    while not current.exists() and current != stop:
+        missing.append(current)
+        current = current.parent
+    for directory in reversed(missing):
+        directory.mkdir(mode=0o700)
+        directory.chmod(0o700)  # mkdir's mode is masked by the umask
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its old mode otherwise
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)

@@ -1,0 +1,22 @@
+"""Every check rootguard runs, registered explicitly in the order reports show them."""
+
+from __future__ import annotations
+
+from rootguard.checks.registry import CheckSpec, EvaluationContext, Outcome
+from rootguard.checks.root_credentials import (
+    root_access_keys,
+    root_hardware_mfa,
+    root_mfa,
+    root_signing_certs,
+)
+from rootguard.checks.root_usage import root_recent_use
+
+ALL_CHECKS: tuple[CheckSpec, ...] = (
+    root_recent_use,
+    root_access_keys,
+    root_mfa,
+    root_hardware_mfa,
+    root_signing_certs,
+)
+
+__all__ = ["ALL_CHECKS", "CheckSpec", "EvaluationContext", "Outcome"]

@@ -1,0 +1,53 @@
+"""Collect everything rootguard needs from the account the credentials belong to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from rootguard.collect import iam as iam_collector
+from rootguard.collect.aws import Aws
+from rootguard.errors import CredentialsError
+from rootguard.model.operations import (
+    ACCOUNT_SUMMARY,
+    CALLER_IDENTITY,
+    CREDENTIAL_REPORT,
+    VIRTUAL_MFA_DEVICES,
+)
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Collection:
+    """What one live collection produced: bundle path → AWS-CLI-shaped document."""
+
+    collected_at: datetime
+    accounts: tuple[str, ...]
+    documents: dict[str, Any]
+
+
+def collect_account(
+    aws: Aws, progress: Progress = lambda _: None, now: Callable[[], datetime] | None = None
+) -> Collection:
+    progress("Identifying the account (sts:GetCallerIdentity)")
+    identity = iam_collector.caller_identity(aws.client("sts"))
+    account_id = identity.get("Account")
+    if not isinstance(account_id, str):
+        raise CredentialsError("AWS did not say which account these credentials belong to")
+    collected_at = (now or _utc_now)()
+    iam = aws.client("iam")
+    documents: dict[str, Any] = {CALLER_IDENTITY.path(account_id): identity}
+    progress("Fetching the credential report (iam:GenerateCredentialReport, iam:GetCredentialReport)")
+    documents[CREDENTIAL_REPORT.path(account_id)] = iam_collector.credential_report(iam)
+    progress("Reading the account summary (iam:GetAccountSummary)")
+    documents[ACCOUNT_SUMMARY.path(account_id)] = iam_collector.account_summary(iam)
+    progress("Listing virtual MFA devices (iam:ListVirtualMFADevices)")
+    documents[VIRTUAL_MFA_DEVICES.path(account_id)] = iam_collector.virtual_mfa_devices(iam)
+    return Collection(collected_at=collected_at, accounts=(account_id,), documents=documents)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)

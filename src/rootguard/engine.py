@@ -1,0 +1,51 @@
+"""Orchestration: evaluate every check for every account, and run live audits.
+
+Evaluation is pure; a check that raises is reported as ERROR for that account (with the bug's
+description) rather than dropped, so a finding is never silently absent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rootguard import __version__
+from rootguard.checks import ALL_CHECKS, CheckSpec, EvaluationContext, Outcome
+from rootguard.model.evidence import AccountEvidence, Evidence
+from rootguard.model.findings import AccountResult, AuditReport, Finding, Status
+
+
+def evaluate(
+    evidence: Evidence,
+    ctx: EvaluationContext,
+    checks: Sequence[CheckSpec] = ALL_CHECKS,
+    notes: tuple[str, ...] = (),
+) -> AuditReport:
+    accounts = tuple(
+        AccountResult(account.account_id, tuple(_run(spec, account, ctx) for spec in checks))
+        for account in evidence.accounts
+    )
+    return AuditReport(
+        as_of=ctx.as_of, accounts=accounts, source=evidence.source, tool_version=__version__, notes=notes
+    )
+
+
+def _run(spec: CheckSpec, account: AccountEvidence, ctx: EvaluationContext) -> Finding:
+    try:
+        outcome = spec.evaluate(account, ctx)
+    except Exception as error:  # a bug must still leave a finding, never silence
+        outcome = Outcome(
+            Status.ERROR,
+            f"rootguard failed while evaluating this check ({type(error).__name__}: {error}); "
+            "please report it with the evidence bundle.",
+        )
+    return Finding(
+        check_id=spec.check_id,
+        status=outcome.status,
+        severity=spec.severity,
+        title=spec.title,
+        message=outcome.message,
+        resource=account.root_arn,
+        frameworks=spec.frameworks,
+        evidence=outcome.evidence,
+        remediation=spec.remediation,
+    )

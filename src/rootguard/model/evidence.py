@@ -1,0 +1,48 @@
+"""Evidence for one account, and for a whole audit: each field is the data or a Gap."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from rootguard.model.arns import partition_of, root_arn
+from rootguard.model.credential_report import CredentialReport
+from rootguard.model.gaps import Gap
+from rootguard.model.iam import AccountSummary, CallerIdentity, VirtualMfaDevices
+
+
+@dataclass(frozen=True)
+class AccountEvidence:
+    """Everything collected about one AWS account."""
+
+    account_id: str
+    caller_identity: CallerIdentity | Gap
+    credential_report: CredentialReport | Gap
+    account_summary: AccountSummary | Gap
+    virtual_mfa_devices: VirtualMfaDevices | Gap
+
+    @property
+    def partition(self) -> str | None:
+        """The account's partition, from the caller identity or the report's root row."""
+        if isinstance(self.caller_identity, CallerIdentity) and self.caller_identity.partition:
+            return self.caller_identity.partition
+        if isinstance(self.credential_report, CredentialReport):
+            root = self.credential_report.root
+            if root is not None:
+                return partition_of(root.arn)
+        return None
+
+    @property
+    def root_arn(self) -> str:
+        """The root user's ARN; the ``aws`` partition is assumed only for display."""
+        return root_arn(self.partition or "aws", self.account_id)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """An audit's input: one entry per account, and when it was collected."""
+
+    collected_at: datetime
+    accounts: tuple[AccountEvidence, ...]
+    source: str
+    """Where it came from, for the report: a bundle path, ``demo`` or ``live``."""

@@ -1,0 +1,75 @@
+"""Statuses, severities, findings and the audit report."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    PASS = "PASS"  # noqa: S105 - a status, not a password
+    FAIL = "FAIL"
+    MANUAL = "MANUAL"
+    ERROR = "ERROR"
+    NOT_APPLICABLE = "NOT_APPLICABLE"
+
+
+class Severity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One check's verdict on one account (contract §4)."""
+
+    check_id: str
+    status: Status
+    severity: Severity
+    title: str
+    message: str
+    resource: str
+    frameworks: Mapping[str, tuple[str, ...]]
+    evidence: Mapping[str, Any]
+    remediation: str
+
+
+@dataclass(frozen=True)
+class AccountResult:
+    account_id: str
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    as_of: datetime
+    accounts: tuple[AccountResult, ...]
+    source: str
+    tool_version: str
+    notes: tuple[str, ...] = field(default=())
+    """Bundle-level remarks (files not covered by checksums …), shown to the reader."""
+
+    def count(self) -> dict[Status, int]:
+        counts = dict.fromkeys(Status, 0)
+        for account in self.accounts:
+            for finding in account.findings:
+                counts[finding.status] += 1
+        return counts
+
+    def exit_code(self, fail_on: Severity) -> int:
+        """Contract §2: 1 on a FAIL at or above ``fail_on``, else 3 on any ERROR, else 0."""
+        findings = [finding for account in self.accounts for finding in account.findings]
+        if any(f.status is Status.FAIL and f.severity.rank >= fail_on.rank for f in findings):
+            return 1
+        if any(f.status is Status.ERROR for f in findings):
+            return 3
+        return 0

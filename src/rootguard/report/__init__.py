@@ -1,0 +1,1 @@
+"""Renderers: report in, text out. Only the CLI writes files."""

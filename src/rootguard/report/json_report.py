@@ -1,0 +1,45 @@
+"""The JSON report of contract §4 (``rootguard/report@1``)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rootguard.model.findings import AuditReport, Finding, Status
+from rootguard.model.timestamps import format_timestamp
+
+SCHEMA = "rootguard/report@1"
+
+
+def render_json(report: AuditReport) -> str:
+    return json.dumps(report_document(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def report_document(report: AuditReport) -> dict[str, Any]:
+    counts = report.count()
+    return {
+        "schema": SCHEMA,
+        "tool": {"name": "rootguard", "version": report.tool_version},
+        "as_of": format_timestamp(report.as_of),
+        "source": report.source,
+        "accounts": [
+            {"account_id": account.account_id, "findings": [_finding(f) for f in account.findings]}
+            for account in report.accounts
+        ],
+        "summary": {status.value: counts[status] for status in Status},
+        "notes": list(report.notes),
+    }
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    return {
+        "check_id": finding.check_id,
+        "status": finding.status.value,
+        "severity": finding.severity.value,
+        "title": finding.title,
+        "message": finding.message,
+        "resource": finding.resource,
+        "frameworks": {name: list(ids) for name, ids in finding.frameworks.items()},
+        "evidence": dict(finding.evidence),
+        "remediation": finding.remediation,
+    }
