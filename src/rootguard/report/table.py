@@ -63,7 +63,8 @@ def render_table(report: AuditReport, *, color: bool = False, width: int = 120) 
 
 def _details(finding: Finding) -> Text:
     text = Text(visible(finding.message))
-    if finding.status is not Status.PASS and finding.status is not Status.NOT_APPLICABLE:
+    # An ERROR's message already says how to fill the gap; the check's remediation fixes a FAIL.
+    if finding.status in (Status.FAIL, Status.MANUAL):
         text.append("\nFix: ", style="bold")
         text.append(finding.remediation, style="dim")
     return text
