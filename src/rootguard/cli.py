@@ -103,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--demo", action="store_true", help="evaluate the demo bundle shipped with rootguard")
     audit.add_argument("--save-evidence", type=Path, metavar="DIR", help="live runs: keep the collected bundle in DIR")
     audit.add_argument("--force", action="store_true", help="with --save-evidence: write into a non-empty DIR")
-    audit.add_argument("--format", type=OutputFormat, choices=list(OutputFormat), default=OutputFormat.TABLE)
+    audit.add_argument("--format", choices=[f.value for f in OutputFormat], default=OutputFormat.TABLE.value)
     audit.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE (default: stdout)")
     audit.add_argument(
         "--as-of",
@@ -121,9 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--approvals", type=Path, metavar="FILE", help="TOML file of approved root-use windows")
     audit.add_argument(
         "--fail-on",
-        type=Severity,
-        choices=list(Severity),
-        default=Severity.LOW,
+        choices=[s.value for s in Severity],
+        default=Severity.LOW.value,
         help="lowest severity of a FAIL that makes the exit code 1 (default: low)",
     )
 
@@ -179,8 +178,8 @@ def _audit(args: argparse.Namespace) -> int:
                 force=args.force,
                 progress=progress,
             )
-    _emit(_render(report, args.format, to_terminal=args.output is None), args.output)
-    return report.exit_code(args.fail_on)
+    _emit(_render(report, OutputFormat(args.format), to_terminal=args.output is None), args.output)
+    return report.exit_code(Severity(args.fail_on))
 
 
 def _collect(args: argparse.Namespace) -> int:
