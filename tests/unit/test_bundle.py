@@ -7,8 +7,8 @@ import stat
 from pathlib import Path
 
 import pytest
-from builders import AS_OF, AccountBuilder, context
 
+from builders import AS_OF, AccountBuilder, context
 from rootguard.bundle.layout import encode_name
 from rootguard.bundle.reader import open_bundle
 from rootguard.bundle.writer import write_bundle

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from builders import AccountBuilder, ago
 
+from builders import AccountBuilder, ago
 from rootguard.cli import main
 
 CHECK_IDS = ["root-recent-use", "root-access-keys", "root-mfa", "root-hardware-mfa", "root-signing-certs"]

@@ -6,8 +6,8 @@ import base64
 from datetime import UTC, datetime
 
 import pytest
-from builders import report_csv, root_cells, user_cells
 
+from builders import report_csv, root_cells, user_cells
 from rootguard.model.credential_report import (
     COLUMNS,
     Sentinel,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from builders import DENIED, AccountBuilder, ago, context, device, root_virtual_device
 
+from builders import DENIED, AccountBuilder, ago, context, device, root_virtual_device
 from rootguard.checks.registry import CheckSpec, Outcome
 from rootguard.checks.root_credentials import root_access_keys, root_hardware_mfa, root_mfa, root_signing_certs
 from rootguard.model.findings import Status

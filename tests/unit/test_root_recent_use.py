@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from builders import AS_OF, AccountBuilder, ago, approval, context, root_cells, user_cells
 
+from builders import AS_OF, AccountBuilder, ago, approval, context, root_cells, user_cells
 from rootguard.checks.root_usage import root_recent_use
 from rootguard.model.findings import Status
 
