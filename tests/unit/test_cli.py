@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -64,6 +65,8 @@ def test_demo_json_matches_the_golden_file(capsys: pytest.CaptureFixture[str]) -
     golden = Path(__file__).parent.parent / "golden" / "demo-report.json"
     document = json.loads(out)
     document["tool"]["version"] = "<version>"
+    if os.environ.get("UPDATE_GOLDEN"):  # regenerate after an intended change: UPDATE_GOLDEN=1 pytest
+        golden.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     assert document == json.loads(golden.read_text())
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from builders import AS_OF, AccountBuilder, ago, approval, context, root_cells, user_cells
+from builders import AS_OF, AccountBuilder, ago, approval, context, iso, root_cells, user_cells
 from rootguard.checks.root_usage import root_recent_use
 from rootguard.model.findings import Status
 
@@ -190,3 +190,8 @@ def test_fresh_report_is_not_called_stale() -> None:
 def test_evidence_carries_all_three_dates() -> None:
     outcome = verdict(AccountBuilder().root(password_last_used=ago(days=3)))
     assert set(outcome.evidence) >= {"password_last_used", "access_key_1_last_used_date", "access_key_2_last_used_date"}
+
+
+def test_use_stamped_after_collection_by_clock_skew_is_still_a_use() -> None:
+    builder = AccountBuilder().root(password_last_used=iso(AS_OF + timedelta(seconds=40)))
+    assert verdict(builder).status is Status.FAIL

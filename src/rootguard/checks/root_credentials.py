@@ -113,7 +113,7 @@ def root_access_keys(account: AccountEvidence, ctx: EvaluationContext) -> Outcom
         )
     if isinstance(row, Gap):
         return passed(
-            "AccountAccessKeysPresent=0: root holds no access keys. (The credential report was unavailable: "
+            "AccountAccessKeysPresent=0: root holds no access keys. (The credential report could not be used: "
             f"{row.reason})",
             **evidence,
         )
@@ -161,7 +161,7 @@ def root_signing_certs(account: AccountEvidence, ctx: EvaluationContext) -> Outc
     if isinstance(row, Gap):
         return passed(
             "AccountSigningCertificatesPresent=0: root holds no signing certificates. (The credential report "
-            f"was unavailable: {row.reason})",
+            f"could not be used: {row.reason})",
             **evidence,
         )
     source = _summary_note(fact, "AccountSigningCertificatesPresent")
@@ -230,9 +230,9 @@ def _disagreement(account: AccountEvidence, mfa: Fact) -> str:
     severity=Severity.HIGH,
     frameworks=cis("1.6", "1.5", "2.5"),
     remediation=(
-        "Replace the virtual MFA device with a hardware TOTP token or FIDO security key kept in a safe: as "
-        "root assign the hardware device under Security credentials → MFA, then remove the virtual device "
-        "and delete it from the authenticator app."
+        "Give root a hardware MFA device (a TOTP token or FIDO security key kept in a safe): as root assign it "
+        "under Security credentials → MFA; if a virtual device is assigned to root, remove it afterwards and "
+        "delete it from the authenticator app."
     ),
 )
 def root_hardware_mfa(account: AccountEvidence, ctx: EvaluationContext) -> Outcome:

@@ -80,7 +80,9 @@ def root_recent_use(account: AccountEvidence, ctx: EvaluationContext) -> Outcome
     note = report_age_note(account, ctx.collected_at)
     recent = [d for d in dated if d.at >= cutoff]
     unapproved = [d for d in recent if d.approval is None]
-    seen = [d for d in unapproved if d.at <= ctx.as_of]
+    # Evaluated at or after collection, every recorded use is in the past (a later timestamp is clock
+    # skew); only an as-of before collection can hide uses behind a newer "last used".
+    seen = [d for d in unapproved if d.at <= ctx.as_of or ctx.as_of >= ctx.collected_at]
     if seen:
         latest = seen[0]
         others = "".join(f" Root's {d.credential} was also used at {format_timestamp(d.at)}." for d in seen[1:])

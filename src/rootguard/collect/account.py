@@ -37,7 +37,6 @@ def collect_account(
     account_id = identity.get("Account")
     if not isinstance(account_id, str):
         raise CredentialsError("AWS did not say which account these credentials belong to")
-    collected_at = (now or _utc_now)()
     iam = aws.client("iam")
     documents: dict[str, Any] = {CALLER_IDENTITY.path(account_id): identity}
     progress("Fetching the credential report (iam:GenerateCredentialReport, iam:GetCredentialReport)")
@@ -46,6 +45,9 @@ def collect_account(
     documents[ACCOUNT_SUMMARY.path(account_id)] = iam_collector.account_summary(iam)
     progress("Listing virtual MFA devices (iam:ListVirtualMFADevices)")
     documents[VIRTUAL_MFA_DEVICES.path(account_id)] = iam_collector.virtual_mfa_devices(iam)
+    # Taken once every answer is in: a live audit is as of now, and a root use recorded while the
+    # credential report was generated must not fall after the as-of time (that reads as ERROR).
+    collected_at = (now or _utc_now)()
     return Collection(collected_at=collected_at, accounts=(account_id,), documents=documents)
 
 
