@@ -160,11 +160,12 @@ def parse_text(text: str) -> TextValue:
     return _sentinel(cleaned) or cleaned
 
 
+_SENTINELS = {sentinel.value.lower(): sentinel for sentinel in Sentinel}
+
+
 def _sentinel(text: str) -> Sentinel | None:
-    for sentinel in Sentinel:
-        if text == sentinel.value or text.lower() == sentinel.value.lower():
-            return sentinel
-    return None
+    """The sentinel this text spells (any case), if any; a dict lookup, as it runs for every cell."""
+    return _SENTINELS.get(text.lower())
 
 
 def parse_csv(text: str) -> tuple[tuple[CredentialReportRow, ...], tuple[str, ...]]:

@@ -1,0 +1,115 @@
+"""Root activity read from CloudTrail: the records found, and what they mean.
+
+The trail readers (``rootguard.trail``) produce a ``TrailScan``: every record whose identity is the
+root user, plus every ``sts:AssumeRoot`` call (needed to recognise centralized-root sessions), with
+what could not be read. The analysis (``rootguard.analysis.root_activity``) turns a scan into
+classified ``ActivityEvent``s grouped into ``ActivitySession``s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from rootguard.model.approvals import Approval
+
+
+@dataclass(frozen=True)
+class TrailRecord:
+    """One CloudTrail record (already JSON-decoded) and the file it came from."""
+
+    record: Mapping[str, Any]
+    source: str
+
+
+@dataclass(frozen=True)
+class SkippedSource:
+    """A file (or object) that could not be read, and why: reported, never silently dropped."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class TrailScan:
+    """What a scan of CloudTrail inputs found."""
+
+    files: int
+    """Files (or objects, or API pages) read."""
+    records: int
+    """Records parsed. Files whose bytes cannot hold a root record are not parsed, so not counted."""
+    root_records: tuple[TrailRecord, ...]
+    """Records whose ``userIdentity.type`` is ``Root``, plus ``sts:AssumeRoot`` calls by anyone."""
+    skipped: tuple[SkippedSource, ...] = field(default=())
+    """Inputs that could not be read (corrupt gzip, truncated JSON …). Digest files are not listed."""
+
+
+class Category(StrEnum):
+    """Contract §7."""
+
+    SIGN_IN = "sign-in"
+    SIGN_IN_FAILURE = "sign-in-failure"
+    ROOT_ONLY_TASK = "root-only-task"
+    AVOIDABLE = "avoidable"
+    SERVICE_INVOKED = "service-invoked"
+    ASSUMED_ROOT = "assumed-root"
+
+
+@dataclass(frozen=True)
+class ActivityEvent:
+    """One root event, classified."""
+
+    event_id: str
+    event_time: datetime
+    account_id: str
+    region: str
+    event_source: str
+    event_name: str
+    source_ip: str
+    user_agent: str
+    mfa: bool | None
+    """From ``MFAUsed`` (sign-ins) or ``mfaAuthenticated`` (API calls); ``None`` when the record does not say."""
+    category: Category
+    root_only_task: str | None
+    """The catalogue's name for the root-only task, when the category is ``root-only-task``."""
+    approval: Approval | None
+    session_id: str
+    access_key_id: str | None
+    error_code: str | None
+    """``errorCode`` (or ``errorMessage`` for sign-in failures); ``None`` when the call succeeded."""
+    flags: tuple[str, ...]
+    """Extra signals: ``root-access-key`` (an AKIA key), ``security-service-change`` (CloudTrail, GuardDuty,
+    Config changed as root), ``console`` …"""
+    source: str
+    """The file, object or API page the record came from."""
+
+
+@dataclass(frozen=True)
+class ActivitySession:
+    """Events that belong together: a console sign-in and what followed, one access key, one AssumeRoot session."""
+
+    session_id: str
+    kind: str
+    """``console``, ``access-key``, ``assumed-root``, ``service`` or ``sign-in-failure``."""
+    start: datetime
+    end: datetime
+    events: int
+    source_ips: tuple[str, ...]
+    user_agents: tuple[str, ...]
+    regions: tuple[str, ...]
+    mfa: bool | None
+    categories: tuple[Category, ...]
+    account_id: str
+
+
+@dataclass(frozen=True)
+class Activity:
+    """The analysed root activity of a period."""
+
+    since: datetime
+    until: datetime
+    events: tuple[ActivityEvent, ...]
+    sessions: tuple[ActivitySession, ...]
