@@ -71,9 +71,10 @@ def audit_live(
     save_to: Path | None = None,
     force: bool = False,
     progress: Progress = lambda _: None,
+    lookup: bool = True,
 ) -> AuditReport:
     """Collect from the live account, optionally keep the bundle, and evaluate."""
-    collection = collect_live(profile=profile, region=region, progress=progress)
+    collection = collect_live(profile=profile, region=region, progress=progress, lookup=lookup)
     if save_to is not None:
         save_collection(collection, save_to, force=force)
     store = MemoryStore(collection.documents)
@@ -81,12 +82,14 @@ def audit_live(
     return evaluate(evidence, _context(options, collection.collected_at))
 
 
-def collect_live(*, profile: str | None, region: str | None, progress: Progress = lambda _: None) -> Collection:
+def collect_live(
+    *, profile: str | None, region: str | None, progress: Progress = lambda _: None, lookup: bool = True
+) -> Collection:
     # boto3 is imported only here, so offline audits start fast.
     from rootguard.collect.account import collect_account  # noqa: PLC0415
     from rootguard.collect.aws import Aws  # noqa: PLC0415
 
-    return collect_account(Aws(profile=profile, region=region), progress)
+    return collect_account(Aws(profile=profile, region=region), progress, lookup=lookup)
 
 
 def save_collection(collection: Collection, out: Path, *, force: bool) -> None:

@@ -41,7 +41,7 @@ def _run(spec: CheckSpec, account: AccountEvidence, ctx: EvaluationContext) -> F
     return Finding(
         check_id=spec.check_id,
         status=outcome.status,
-        severity=spec.severity,
+        severity=outcome.severity or spec.severity,
         title=spec.title,
         message=outcome.message,
         resource=account.root_arn,

@@ -23,3 +23,22 @@ def progress_display(*, enabled: bool) -> Iterator[Progress]:
             status.update(step)
 
         yield show
+
+
+@contextmanager
+def progress_bar(*, enabled: bool, description: str) -> Iterator[Callable[[int, int], None]]:
+    """Yield ``update(done, total)`` drawing a bar on stderr; a no-op when disabled."""
+    if not enabled:
+        yield lambda _done, _total: None
+        return
+    from rich.console import Console  # noqa: PLC0415
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn  # noqa: PLC0415
+
+    columns = (TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update

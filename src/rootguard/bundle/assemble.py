@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, TypeVar
 
 from rootguard.bundle.store import DocumentStore
+from rootguard.bundle.trail_evidence import with_records
 from rootguard.model import credential_report
+from rootguard.model.activity import TrailScan
 from rootguard.model.evidence import AccountEvidence, Evidence
 from rootguard.model.gaps import Gap, GapKind, MalformedEvidence
 from rootguard.model.iam import (
@@ -27,10 +30,26 @@ T = TypeVar("T")
 
 
 def assemble(store: DocumentStore, accounts: Iterable[str], collected_at: datetime, source: str) -> Evidence:
-    return Evidence(
-        collected_at=collected_at,
-        accounts=tuple(assemble_account(store, account_id) for account_id in accounts),
-        source=source,
+    assembled = [assemble_account(store, account_id) for account_id in accounts]
+    return Evidence(collected_at=collected_at, accounts=share_assume_root_calls(assembled), source=source)
+
+
+def share_assume_root_calls(accounts: list[AccountEvidence]) -> tuple[AccountEvidence, ...]:
+    """AssumeRoot is called from the management account and used in a member: let every account see it."""
+    calls = [
+        record
+        for account in accounts
+        if isinstance(account.cloudtrail, TrailScan)
+        for record in account.cloudtrail.root_records
+        if record.record.get("eventName") == "AssumeRoot"
+    ]
+    if not calls:
+        return tuple(accounts)
+    return tuple(
+        replace(account, cloudtrail=with_records(account.cloudtrail, calls))
+        if isinstance(account.cloudtrail, TrailScan)
+        else account
+        for account in accounts
     )
 
 
@@ -41,6 +60,7 @@ def assemble_account(store: DocumentStore, account_id: str) -> AccountEvidence:
         credential_report=_parse(store, CREDENTIAL_REPORT, account_id, credential_report.from_document),
         account_summary=_parse(store, ACCOUNT_SUMMARY, account_id, account_summary_from_document),
         virtual_mfa_devices=_parse(store, VIRTUAL_MFA_DEVICES, account_id, virtual_mfa_devices_from_document),
+        cloudtrail=store.trail(account_id),
     )
 
 

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
+from rootguard.bundle import trail_evidence
+from rootguard.model.activity import TrailScan
 from rootguard.model.gaps import Gap, GapKind
 from rootguard.model.operations import Operation
 
@@ -20,6 +22,10 @@ from rootguard.model.operations import Operation
 class DocumentStore(Protocol):
     def get(self, operation: Operation, account_id: str, region: str = ...) -> Any | Gap:
         """The parsed JSON document, or a Gap explaining why there is none."""
+        ...
+
+    def trail(self, account_id: str) -> TrailScan | Gap:
+        """The root records of the account's CloudTrail evidence, or why there is none."""
         ...
 
 
@@ -67,6 +73,9 @@ class MemoryStore:
             return _not_collected(operation, account_id, region)
         return interpret(self._documents[path], operation, account_id, region)
 
+    def trail(self, account_id: str) -> TrailScan | Gap:
+        return trail_evidence.scan_documents(self._documents, account_id)
+
 
 class DirectoryStore:
     """Documents read from a bundle directory, each parsed once, on first use."""
@@ -80,6 +89,9 @@ class DirectoryStore:
         if path not in self._cache:
             self._cache[path] = self._load(operation, account_id, region)
         return self._cache[path]
+
+    def trail(self, account_id: str) -> TrailScan | Gap:
+        return trail_evidence.scan_directory(self._root, account_id)
 
     def _load(self, operation: Operation, account_id: str, region: str) -> Any | Gap:
         path = operation.path(account_id, region)

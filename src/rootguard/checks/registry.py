@@ -37,6 +37,8 @@ class Outcome:
     status: Status
     message: str
     evidence: Mapping[str, Any] = field(default_factory=dict)
+    severity: Severity | None = None
+    """Overrides the check's severity when one check judges findings of different weight."""
 
 
 Evaluate = Callable[[AccountEvidence, EvaluationContext], Outcome]
@@ -80,6 +82,11 @@ def passed(message: str, **evidence: Any) -> Outcome:
 
 def failed(message: str, **evidence: Any) -> Outcome:
     return Outcome(Status.FAIL, message, evidence)
+
+
+def failed_at(severity: Severity, message: str, evidence: Mapping[str, Any]) -> Outcome:
+    """A FAIL weighed differently from the check's default severity."""
+    return Outcome(Status.FAIL, message, evidence, severity)
 
 
 def not_applicable(message: str, **evidence: Any) -> Outcome:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from rootguard.collect import cloudtrail
 from rootguard.collect import iam as iam_collector
 from rootguard.collect.aws import Aws
 from rootguard.errors import CredentialsError
@@ -30,8 +31,13 @@ class Collection:
 
 
 def collect_account(
-    aws: Aws, progress: Progress = lambda _: None, now: Callable[[], datetime] | None = None
+    aws: Aws,
+    progress: Progress = lambda _: None,
+    now: Callable[[], datetime] | None = None,
+    *,
+    lookup: bool = True,
 ) -> Collection:
+    """Everything the checks need; ``lookup=False`` skips CloudTrail (root-activity then reports ERROR)."""
     progress("Identifying the account (sts:GetCallerIdentity)")
     identity = iam_collector.caller_identity(aws.client("sts"))
     account_id = identity.get("Account")
@@ -45,6 +51,16 @@ def collect_account(
     documents[ACCOUNT_SUMMARY.path(account_id)] = iam_collector.account_summary(iam)
     progress("Listing virtual MFA devices (iam:ListVirtualMFADevices)")
     documents[VIRTUAL_MFA_DEVICES.path(account_id)] = iam_collector.virtual_mfa_devices(iam)
+    if lookup:
+        progress("Reading root events from CloudTrail (cloudtrail:LookupEvents, every enabled Region)")
+        until = _utc_now()
+        found = cloudtrail.lookup_root_events(
+            aws,
+            since=until - cloudtrail.LOOKBACK,
+            until=until,
+            progress=lambda done, total: progress(f"Reading root events from CloudTrail: {done}/{total} lookups"),
+        )
+        documents.update(cloudtrail.bundle_documents(account_id, found))
     # Taken once every answer is in: a live audit is as of now, and a root use recorded while the
     # credential report was generated must not fall after the as-of time (that reads as ERROR).
     collected_at = (now or _utc_now)()

@@ -54,9 +54,10 @@ class Aws:
         if recorder is not None:
             self.session.events.register("before-call", _record(recorder))
 
-    def client(self, service: str) -> Any:
+    def client(self, service: str, region: str | None = None) -> Any:
+        """A client for ``service`` in ``region`` (default: the session's Region)."""
         make: Any = self.session.client  # typed per service literal; rootguard passes a plain str
-        return make(service, region_name=self.region, config=CLIENT_CONFIG)
+        return make(service, region_name=region or self.region, config=CLIENT_CONFIG)
 
 
 def _record(recorder: Recorder) -> Callable[..., None]:

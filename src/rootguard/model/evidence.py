@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from rootguard.model.activity import TrailScan
 from rootguard.model.arns import partition_of, root_arn
 from rootguard.model.credential_report import CredentialReport
 from rootguard.model.gaps import Gap
@@ -20,6 +21,8 @@ class AccountEvidence:
     credential_report: CredentialReport | Gap
     account_summary: AccountSummary | Gap
     virtual_mfa_devices: VirtualMfaDevices | Gap
+    cloudtrail: TrailScan | Gap
+    """Root records from CloudTrail (LookupEvents live, ``cloudtrail-logs/`` in a bundle)."""
 
     @property
     def partition(self) -> str | None:

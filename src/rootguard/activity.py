@@ -1,0 +1,141 @@
+"""The library behind ``rootguard activity``: read CloudTrail from a source, analyse root activity.
+
+Sources: an evidence bundle (or the demo), local files and trees, ``s3://`` archives, and the
+LookupEvents API. Only the S3 and LookupEvents paths talk to AWS, through ``rootguard.collect``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from rootguard.analysis.root_activity import analyze
+from rootguard.bundle.trail_evidence import merge
+from rootguard.model.activity import Activity, ActivityEvent, Category, TrailScan
+from rootguard.model.approvals import Approval
+from rootguard.model.findings import Severity
+from rootguard.model.gaps import Gap
+
+Progress = Callable[[int, int], None]
+HUMAN = (Category.SIGN_IN, Category.SIGN_IN_FAILURE, Category.AVOIDABLE)
+
+
+@dataclass(frozen=True)
+class ActivityReport:
+    as_of: datetime
+    since: datetime
+    scan: TrailScan
+    activity: Activity
+    gaps: tuple[Gap, ...] = ()
+    """Accounts of a bundle that had no CloudTrail evidence at all."""
+
+    def exit_code(self, fail_on: Severity) -> int:
+        """Contract §2, with unapproved human activity as a high FAIL and root-only tasks as medium."""
+        severities = [s for e in self.activity.events if (s := _severity(e)) is not None]
+        if any(s.rank >= fail_on.rank for s in severities):
+            return 1
+        if self.scan.skipped or self.gaps:
+            return 3
+        return 0
+
+
+def _severity(event: ActivityEvent) -> Severity | None:
+    if event.approval is not None:
+        return None
+    if event.category in HUMAN:
+        return Severity.HIGH
+    if event.category is Category.ROOT_ONLY_TASK:
+        return Severity.MEDIUM
+    return None
+
+
+def build_report(
+    scan: TrailScan, *, as_of: datetime, since_days: int, approvals: Sequence[Approval], gaps: tuple[Gap, ...] = ()
+) -> ActivityReport:
+    since = as_of - timedelta(days=since_days)
+    activity = analyze(scan.root_records, approvals=approvals, since=since, until=as_of)
+    return ActivityReport(as_of=as_of, since=since, scan=scan, activity=activity, gaps=gaps)
+
+
+def from_bundle(
+    path: Path, *, as_of: datetime | None, since_days: int, approvals: Sequence[Approval]
+) -> ActivityReport:
+    """Every account's ``cloudtrail-logs/`` of a bundle (the demo is one)."""
+    from rootguard.bundle.reader import open_bundle  # noqa: PLC0415
+
+    evidence = open_bundle(path).evidence
+    scans = [a.cloudtrail for a in evidence.accounts if isinstance(a.cloudtrail, TrailScan)]
+    gaps = tuple(a.cloudtrail for a in evidence.accounts if isinstance(a.cloudtrail, Gap))
+    return build_report(
+        _dedupe(merge(scans)),
+        as_of=as_of or evidence.collected_at,
+        since_days=since_days,
+        approvals=approvals,
+        gaps=gaps,
+    )
+
+
+def from_logs(
+    sources: Sequence[str],
+    *,
+    as_of: datetime,
+    since_days: int,
+    approvals: Sequence[Approval],
+    profile: str | None = None,
+    region: str | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> ActivityReport:
+    """Local files and trees, and ``s3://bucket/prefix`` archives."""
+    since = as_of - timedelta(days=since_days)
+    scans: list[TrailScan] = []
+    local = [Path(s) for s in sources if not s.startswith("s3://")]
+    if local:
+        from rootguard.trail import scan_paths  # noqa: PLC0415
+
+        scans.append(scan_paths(local, since=since, until=as_of, workers=workers, progress=progress))
+    remote = [s for s in sources if s.startswith("s3://")]
+    if remote:
+        from rootguard.collect.aws import Aws  # noqa: PLC0415
+        from rootguard.collect.s3_logs import scan_s3  # noqa: PLC0415
+
+        aws = Aws(profile=profile, region=region)
+        scans.extend(scan_s3(uri, since=since, until=as_of, aws=aws, progress=progress) for uri in remote)
+    return build_report(merge(scans), as_of=as_of, since_days=since_days, approvals=approvals)
+
+
+def from_lookup(
+    *,
+    as_of: datetime,
+    since_days: int,
+    approvals: Sequence[Approval],
+    profile: str | None = None,
+    region: str | None = None,
+    progress: Progress | None = None,
+) -> ActivityReport:
+    """The LookupEvents API in every enabled Region (90 days at most)."""
+    from rootguard.bundle.trail_evidence import scan_documents  # noqa: PLC0415
+    from rootguard.collect.aws import Aws  # noqa: PLC0415
+    from rootguard.collect.cloudtrail import lookup_documents  # noqa: PLC0415
+
+    aws = Aws(profile=profile, region=region)
+    account_id, documents = lookup_documents(
+        aws, since=as_of - timedelta(days=since_days), until=as_of, progress=progress
+    )
+    scan = scan_documents(documents, account_id)
+    gaps = (scan,) if isinstance(scan, Gap) else ()
+    found = scan if isinstance(scan, TrailScan) else TrailScan(files=0, records=0, root_records=())
+    return build_report(found, as_of=as_of, since_days=since_days, approvals=approvals, gaps=gaps)
+
+
+def _dedupe(scan: TrailScan) -> TrailScan:
+    """The same record object can reach several accounts (shared AssumeRoot calls)."""
+    seen: set[int] = set()
+    kept = []
+    for record in scan.root_records:
+        if id(record.record) not in seen:
+            seen.add(id(record.record))
+            kept.append(record)
+    return TrailScan(scan.files, scan.records, tuple(kept), scan.skipped)

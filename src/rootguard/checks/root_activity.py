@@ -1,0 +1,113 @@
+"""``root-activity`` (CIS AWS 3.0.0 1.7): did CloudTrail record root activity that no approval covers?
+
+The credential report only says when root's password or keys were last used; CloudTrail says what
+root did. Human use (sign-ins, avoidable actions) and failed root sign-ins fail high; root-only tasks
+without an approval fail medium; what remains (service-invoked, approved, AssumeRoot sessions) passes
+with a count. Inputs that could not be read turn a would-be PASS into an ERROR.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+from rootguard.analysis.root_activity import analyze
+from rootguard.checks.registry import EvaluationContext, Outcome, check, cis, errored, failed_at, passed
+from rootguard.model.activity import ActivityEvent, Category, TrailScan
+from rootguard.model.evidence import AccountEvidence
+from rootguard.model.findings import Severity
+from rootguard.model.gaps import Gap, GapKind
+from rootguard.model.timestamps import format_timestamp
+
+HUMAN = (Category.SIGN_IN, Category.SIGN_IN_FAILURE, Category.AVOIDABLE)
+SHOWN = 5
+
+
+def describe_event(event: ActivityEvent) -> str:
+    """One event in a sentence: when, what, from where, with or without MFA."""
+    mfa = {True: "with MFA", False: "without MFA", None: "MFA unknown"}[event.mfa]
+    what = f"{event.event_source.removesuffix('.amazonaws.com')}:{event.event_name}"
+    task = f" ({event.root_only_task})" if event.root_only_task else ""
+    failed = f", failed: {event.error_code}" if event.error_code else ""
+    flags = f" [{', '.join(event.flags)}]" if event.flags else ""
+    where = event.source_ip or "?"
+    return f"{format_timestamp(event.event_time)} {event.category.value} {what}{task} from {where}, {mfa}{failed}{flags}"
+
+
+def _listing(events: list[ActivityEvent]) -> str:
+    shown = "; ".join(describe_event(e) for e in events[:SHOWN])
+    more = f"; and {len(events) - SHOWN} more (see `rootguard activity`)" if len(events) > SHOWN else ""
+    return shown + more
+
+
+@check(
+    "root-activity",
+    title="No unapproved root activity in CloudTrail",
+    severity=Severity.HIGH,
+    frameworks=cis("1.7", "1.6", "2.6"),
+    remediation=(
+        "Find out who used root and why (`rootguard activity` shows the timeline and sessions). If it was not "
+        "approved, treat it as an incident: change the root password, check root's MFA device and keys, and "
+        "review what the sessions did. Do daily work with IAM roles instead, and record break-glass root use "
+        "for root-only tasks in an --approvals file before it happens."
+    ),
+)
+def root_activity(account: AccountEvidence, ctx: EvaluationContext) -> Outcome:
+    scan = account.cloudtrail
+    if isinstance(scan, Gap):
+        return errored("What root did cannot be told without CloudTrail evidence.", scan)
+    since = ctx.as_of - timedelta(days=ctx.window_days)
+    activity = analyze(scan.root_records, approvals=ctx.approvals, since=since, until=ctx.as_of)
+    events = [e for e in activity.events if e.account_id in ("", account.account_id)]
+    counts = Counter(e.category.value for e in events)
+    evidence = {
+        "since": format_timestamp(since),
+        "until": format_timestamp(ctx.as_of),
+        "files": scan.files,
+        "records_parsed": scan.records,
+        "events_by_category": dict(sorted(counts.items())),
+        "approved": sum(1 for e in events if e.approval is not None),
+        "skipped": [{"path": s.path, "reason": s.reason} for s in scan.skipped],
+    }
+    period = f"between {format_timestamp(since)} and {format_timestamp(ctx.as_of)}"
+    human = [e for e in events if e.approval is None and e.category in HUMAN]
+    tasks = [e for e in events if e.approval is None and e.category is Category.ROOT_ONLY_TASK]
+    if human:
+        also = f" Also {len(tasks)} unapproved root-only task(s)." if tasks else ""
+        return failed_at(
+            Severity.HIGH,
+            f"{len(human)} unapproved human root event(s) {period}: {_listing(human)}.{also}",
+            evidence,
+        )
+    if tasks:
+        return failed_at(
+            Severity.MEDIUM,
+            f"{len(tasks)} root-only task(s) {period} with no approval on record: {_listing(tasks)}.",
+            evidence,
+        )
+    if scan.skipped:
+        shown = "; ".join(f"{s.path}: {s.reason}" for s in scan.skipped[:3])
+        gap = Gap(
+            GapKind.INCOMPLETE,
+            f"{account.account_id}/cloudtrail-logs/",
+            f"{len(scan.skipped)} CloudTrail input(s) could not be read ({shown}).",
+            "replace or re-collect the inputs named, then audit again",
+        )
+        return errored(
+            "No unapproved root activity in what could be read, but not everything could be.", gap, **evidence
+        )
+    return passed(_quiet(events, scan, period), **evidence)
+
+
+def _quiet(events: list[ActivityEvent], scan: TrailScan, period: str) -> str:
+    read = f"{scan.files} CloudTrail input(s) read"
+    if not events:
+        return f"CloudTrail records no root activity {period} ({read})."
+    approved = [e for e in events if e.approval is not None]
+    tickets = sorted({e.approval.ticket for e in approved if e.approval is not None})
+    parts = [
+        f"{sum(1 for e in events if e.category is Category.SERVICE_INVOKED)} service-invoked",
+        f"{sum(1 for e in events if e.category is Category.ASSUMED_ROOT)} from AssumeRoot sessions",
+        f"{len(approved)} approved" + (f" ({', '.join(tickets)})" if tickets else ""),
+    ]
+    return f"No unapproved human root activity {period}; root events seen: {', '.join(parts)} ({read})."
