@@ -14,6 +14,8 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
+from demo_cloudtrail import demo_cloudtrail
+
 from rootguard.bundle.store import error_document
 from rootguard.bundle.writer import write_bundle
 from rootguard.model.credential_report import COLUMNS
@@ -164,7 +166,7 @@ def sandbox() -> dict[str, object]:
 def main() -> None:
     if OUT.exists():
         shutil.rmtree(OUT)
-    write_bundle(OUT, {**prod(), **sandbox()}, (PROD, SANDBOX), COLLECTED_AT)
+    write_bundle(OUT, {**prod(), **sandbox(), **demo_cloudtrail()}, (PROD, SANDBOX), COLLECTED_AT)
 
 
 if __name__ == "__main__":

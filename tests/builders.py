@@ -121,6 +121,8 @@ class AccountBuilder:
             CREDENTIAL_REPORT.path(account): report_document([root_cells(account, partition)]),
             ACCOUNT_SUMMARY.path(account): summary_document(),
             VIRTUAL_MFA_DEVICES.path(account): {"VirtualMFADevices": []},
+            # CloudTrail was read and held no root record.
+            f"{account}/cloudtrail-logs/trail.json": {"Records": []},
         }
 
     def _set(self, path: str, document: Any) -> AccountBuilder:
@@ -157,6 +159,16 @@ class AccountBuilder:
     def devices_document(self, document: Any) -> AccountBuilder:
         return self._set(VIRTUAL_MFA_DEVICES.path(self.account), document)
 
+    def cloudtrail(self, *records: dict[str, Any], name: str = "trail.json") -> AccountBuilder:
+        """Add a delivered-log-style file of records under ``<account>/cloudtrail-logs/``."""
+        return self._set(f"{self.account}/cloudtrail-logs/{name}", {"Records": list(records)})
+
+    def no_cloudtrail(self) -> AccountBuilder:
+        return self._set(f"{self.account}/cloudtrail-logs/trail.json", None)
+
+    def cloudtrail_document(self, name: str, document: Any) -> AccountBuilder:
+        return self._set(f"{self.account}/cloudtrail-logs/{name}", document)
+
     def without(self, path: str) -> AccountBuilder:
         return self._set(path, None)
 
@@ -183,3 +195,38 @@ def approval(ticket: str, start: str, end: str, accounts: list[str] | None = Non
         reason="break-glass test",
         approved_by="security-oncall",
     )
+
+
+def trail_record(
+    when: datetime,
+    name: str = "CreateUser",
+    source: str = "iam.amazonaws.com",
+    account: str = ACCOUNT,
+    identity: dict[str, Any] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """A CloudTrail record; by default root creating a user from the console."""
+    base: dict[str, Any] = {
+        "eventVersion": "1.10",
+        "userIdentity": identity
+        if identity is not None
+        else {
+            "type": "Root",
+            "principalId": account,
+            "arn": f"arn:aws:iam::{account}:root",
+            "accountId": account,
+            "accessKeyId": "ASIAEXAMPLECONSOLE",
+            "sessionContext": {"attributes": {"mfaAuthenticated": "true"}},
+        },
+        "eventTime": when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "eventSource": source,
+        "eventName": name,
+        "awsRegion": "us-east-1",
+        "sourceIPAddress": "198.51.100.23",
+        "userAgent": "Mozilla/5.0",
+        "eventID": f"{name}-{when.timestamp():.0f}",
+        "eventType": "AwsApiCall",
+        "recipientAccountId": account,
+        "sessionCredentialFromConsole": "true",
+    }
+    return base | extra

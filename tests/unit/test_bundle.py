@@ -12,6 +12,7 @@ from builders import AS_OF, AccountBuilder, context
 from rootguard.bundle.layout import encode_name
 from rootguard.bundle.reader import open_bundle
 from rootguard.bundle.writer import write_bundle
+from rootguard.checks import ALL_CHECKS
 from rootguard.engine import evaluate
 from rootguard.errors import BundleError, OutputError
 from rootguard.model.findings import Status
@@ -184,7 +185,7 @@ def test_account_directory_missing_gives_errors_for_that_account(tmp_path: Path)
     report = evaluate(bundle.evidence, context())
     second = report.accounts[1]
     assert second.account_id == "210987654321"
-    assert len(second.findings) == 5
+    assert len(second.findings) == len(ALL_CHECKS)
     assert {f.status for f in second.findings} == {Status.ERROR}
 
 

@@ -13,7 +13,14 @@ import pytest
 from builders import AccountBuilder, ago
 from rootguard.cli import main
 
-CHECK_IDS = ["root-recent-use", "root-access-keys", "root-mfa", "root-hardware-mfa", "root-signing-certs"]
+CHECK_IDS = [
+    "root-recent-use",
+    "root-activity",
+    "root-access-keys",
+    "root-mfa",
+    "root-hardware-mfa",
+    "root-signing-certs",
+]
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -40,10 +47,11 @@ def test_demo_json_follows_the_contract(capsys: pytest.CaptureFixture[str]) -> N
             }  # fmt: skip
             assert finding["resource"] == f"arn:aws:iam::{account['account_id']}:root"
     assert set(report["summary"]) == {"PASS", "FAIL", "MANUAL", "ERROR", "NOT_APPLICABLE"}
-    assert sum(report["summary"].values()) == 10
+    assert sum(report["summary"].values()) == 12
     prod = {f["check_id"]: f["status"] for f in report["accounts"][0]["findings"]}
     assert prod == {
         "root-recent-use": "FAIL",
+        "root-activity": "FAIL",
         "root-access-keys": "FAIL",
         "root-mfa": "PASS",
         "root-hardware-mfa": "FAIL",
@@ -53,6 +61,8 @@ def test_demo_json_follows_the_contract(capsys: pytest.CaptureFixture[str]) -> N
     assert sandbox["root-recent-use"]["status"] == "PASS"
     assert "CHG-1042" in sandbox["root-recent-use"]["message"]
     assert sandbox["root-hardware-mfa"]["status"] == "ERROR"
+    assert sandbox["root-activity"]["status"] == "PASS"
+    assert "CHG-1042" in sandbox["root-activity"]["message"]
     assert report["accounts"][0]["findings"][0]["frameworks"] == {
         "cis-aws-3.0.0": ["1.7"],
         "cis-aws-5.0.0": ["1.6"],
@@ -74,7 +84,7 @@ def test_demo_table(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "audit", "--demo")
     assert code == 1
     assert "Account 210987654321" in out
-    assert "Summary: 6 PASS · 3 FAIL · 0 MANUAL · 1 ERROR · 0 NOT_APPLICABLE" in out
+    assert "Summary: 7 PASS · 4 FAIL · 0 MANUAL · 1 ERROR · 0 NOT_APPLICABLE" in out
     assert "Fix:" in out
     assert "\x1b[" not in out  # not a terminal: no colour codes
 
@@ -200,5 +210,5 @@ def test_python_dash_m_entry_point() -> None:
         check=False,
     )
     assert result.returncode == 1
-    assert json.loads(result.stdout)["summary"]["FAIL"] == 3
+    assert json.loads(result.stdout)["summary"]["FAIL"] == 4
     assert result.stderr == ""

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 
-from builders import DENIED, AccountBuilder, ago, context, root_virtual_device
+from builders import AS_OF, DENIED, AccountBuilder, ago, context, root_virtual_device, trail_record
 from rootguard.checks import ALL_CHECKS
 from rootguard.checks.registry import CIS_3, CIS_5, CIS_6
 from rootguard.model.findings import Status
 
-CONTRACT_IDS = {"root-recent-use", "root-access-keys", "root-mfa", "root-hardware-mfa", "root-signing-certs"}
+CONTRACT_IDS = {
+    "root-recent-use",
+    "root-activity",
+    "root-access-keys",
+    "root-mfa",
+    "root-hardware-mfa",
+    "root-signing-certs",
+}
 CIS_V3 = {
     "root-recent-use": "1.7",
+    "root-activity": "1.7",
     "root-access-keys": "1.4",
     "root-mfa": "1.5",
     "root-hardware-mfa": "1.6",
@@ -24,6 +33,9 @@ EXAMPLES: dict[tuple[str, Status], Callable[[], AccountBuilder]] = {
     ("root-recent-use", Status.PASS): AccountBuilder,
     ("root-recent-use", Status.FAIL): lambda: AccountBuilder().root(password_last_used=ago(days=1)),
     ("root-recent-use", Status.ERROR): lambda: AccountBuilder().report(DENIED),
+    ("root-activity", Status.PASS): lambda: AccountBuilder().cloudtrail(),
+    ("root-activity", Status.FAIL): lambda: AccountBuilder().cloudtrail(trail_record(AS_OF - timedelta(days=1))),
+    ("root-activity", Status.ERROR): lambda: AccountBuilder().no_cloudtrail(),
     ("root-access-keys", Status.PASS): AccountBuilder,
     ("root-access-keys", Status.FAIL): lambda: AccountBuilder().root(access_key_1_active="true"),
     ("root-access-keys", Status.ERROR): lambda: AccountBuilder().report(DENIED).summary(DENIED),

@@ -27,7 +27,8 @@ def write_bundle(
     *,
     force: bool = False,
 ) -> None:
-    """Write ``documents`` (bundle path → JSON value) and the manifest under ``out``."""
+    """Write ``documents`` (bundle path → JSON value, or raw bytes such as a CloudTrail ``.json.gz``)
+    and the manifest under ``out``."""
     if out.exists() and not out.is_dir():
         raise OutputError(f"cannot write the bundle: {out} is a file")
     if out.is_dir() and any(out.iterdir()) and not force:
@@ -36,7 +37,7 @@ def write_bundle(
         _mkdir(out)
         checksums: dict[str, str] = {}
         for relative, document in sorted(documents.items()):
-            data = (json.dumps(document, indent=4, ensure_ascii=False) + "\n").encode()
+            data = document if isinstance(document, bytes) else _json(document)
             target = out / relative
             _mkdir(target.parent, stop=out)
             _write_private(target, data)
@@ -50,6 +51,10 @@ def write_bundle(
         _write_private(out / MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode())
     except OSError as error:
         raise OutputError(f"cannot write the bundle under {out}: {error.strerror or error}") from None
+
+
+def _json(document: Any) -> bytes:
+    return (json.dumps(document, indent=4, ensure_ascii=False) + "\n").encode()
 
 
 def _mkdir(path: Path, stop: Path | None = None) -> None:

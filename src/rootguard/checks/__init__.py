@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rootguard.checks.registry import CheckSpec, EvaluationContext, Outcome
+from rootguard.checks.root_activity import root_activity
 from rootguard.checks.root_credentials import (
     root_access_keys,
     root_hardware_mfa,
@@ -13,6 +14,7 @@ from rootguard.checks.root_usage import root_recent_use
 
 ALL_CHECKS: tuple[CheckSpec, ...] = (
     root_recent_use,
+    root_activity,
     root_access_keys,
     root_mfa,
     root_hardware_mfa,

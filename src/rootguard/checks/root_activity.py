@@ -29,15 +29,35 @@ def describe_event(event: ActivityEvent) -> str:
     what = f"{event.event_source.removesuffix('.amazonaws.com')}:{event.event_name}"
     task = f" ({event.root_only_task})" if event.root_only_task else ""
     failed = f", failed: {event.error_code}" if event.error_code else ""
-    flags = f" [{', '.join(event.flags)}]" if event.flags else ""
+    shown = [f for f in event.flags if not (f == "failed" and event.error_code)]
+    flags = f" [{', '.join(shown)}]" if shown else ""
     where = event.source_ip or "?"
-    return f"{format_timestamp(event.event_time)} {event.category.value} {what}{task} from {where}, {mfa}{failed}{flags}"
+    return (
+        f"{format_timestamp(event.event_time)} {event.category.value} {what}{task} from {where}, {mfa}{failed}{flags}"
+    )
+
+
+NOUNS = {
+    Category.SIGN_IN: "console sign-in(s)",
+    Category.SIGN_IN_FAILURE: "failed sign-in(s)",
+    Category.AVOIDABLE: "avoidable action(s)",
+    Category.ROOT_ONLY_TASK: "root-only task(s)",
+}
 
 
 def _listing(events: list[ActivityEvent]) -> str:
-    shown = "; ".join(describe_event(e) for e in events[:SHOWN])
-    more = f"; and {len(events) - SHOWN} more (see `rootguard activity`)" if len(events) > SHOWN else ""
-    return shown + more
+    """Counts per category with their source addresses, then the latest few events in full."""
+    parts = []
+    for category, noun in NOUNS.items():
+        group = [e for e in events if e.category is category]
+        if group:
+            ips = sorted({e.source_ip for e in group if e.source_ip})
+            keys = sum(1 for e in group if "root-access-key" in e.flags)
+            extra = f", {keys} with a root access key" if keys else ""
+            parts.append(f"{len(group)} {noun} from {', '.join(ips) or 'unknown addresses'}{extra}")
+    latest = sorted(events, key=lambda e: e.event_time, reverse=True)[:SHOWN]
+    more = f" (and {len(events) - SHOWN} more: see `rootguard activity`)" if len(events) > SHOWN else ""
+    return f"{'; '.join(parts)}. Latest: {'; '.join(describe_event(e) for e in latest)}{more}"
 
 
 @check(

@@ -54,10 +54,17 @@ class Aws:
         if recorder is not None:
             self.session.events.register("before-call", _record(recorder))
 
-    def client(self, service: str, region: str | None = None) -> Any:
-        """A client for ``service`` in ``region`` (default: the session's Region)."""
+    def client(self, service: str, region: str | None = None, *, max_pool_connections: int | None = None) -> Any:
+        """A client for ``service`` in ``region`` (default: the session's Region).
+
+        ``max_pool_connections`` raises botocore's limit of 10 for callers that share one client
+        between many threads (clients are thread-safe).
+        """
         make: Any = self.session.client  # typed per service literal; rootguard passes a plain str
-        return make(service, region_name=region or self.region, config=CLIENT_CONFIG)
+        config = CLIENT_CONFIG
+        if max_pool_connections is not None:
+            config = config.merge(botocore.config.Config(max_pool_connections=max_pool_connections))
+        return make(service, region_name=region or self.region, config=config)
 
 
 def _record(recorder: Recorder) -> Callable[..., None]:

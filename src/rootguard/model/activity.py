@@ -113,3 +113,5 @@ class Activity:
     until: datetime
     events: tuple[ActivityEvent, ...]
     sessions: tuple[ActivitySession, ...]
+    undated_records: int = 0
+    """Root records skipped because their ``eventTime`` was missing or unreadable (reported, not dropped silently)."""

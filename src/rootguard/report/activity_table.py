@@ -80,8 +80,9 @@ def _timeline(account: str, events: list[ActivityEvent]) -> Table:
             what += f" ({event.root_only_task})"
         if event.error_code:
             what += f" [failed: {event.error_code}]"
-        if event.flags:
-            what += f" [{', '.join(event.flags)}]"
+        flags = [f for f in event.flags if not (f == "failed" and event.error_code)]
+        if flags:
+            what += f" [{', '.join(flags)}]"
         table.add_row(
             Text(format_timestamp(event.event_time)),
             Text(event.category.value, style=CATEGORY_STYLES[event.category]),
@@ -96,7 +97,7 @@ def _timeline(account: str, events: list[ActivityEvent]) -> Table:
 def _sessions(sessions: list[ActivitySession]) -> Table:
     table = Table(title=Text("sessions", style="bold"), title_justify="left", expand=True)
     for name in ("Session", "Kind", "Start → end (UTC)", "Events", "Source IPs", "MFA", "Categories"):
-        table.add_column(name)
+        table.add_column(name, overflow="fold")
     for session in sessions:
         table.add_row(
             Text(visible(session.session_id)),

@@ -1,0 +1,85 @@
+"""What reading one file yields, and how many of them add up to a ``TrailScan``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rootguard.model.activity import SkippedSource, TrailRecord, TrailScan
+
+Record = dict[str, Any]
+
+
+@dataclass(slots=True)
+class FileResult:
+    """One input as it is being read: records counted, records kept, problems met.
+
+    A file can be partly readable (JSON lines with one bad line): its good records are kept and
+    the file is still reported, so nothing found is lost and nothing wrong is silent.
+    """
+
+    records: int = 0
+    hits: list[tuple[int, Record]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def problem(self, reason: str) -> None:
+        self.problems.append(reason)
+
+    def reason(self) -> str | None:
+        if not self.problems:
+            return None
+        more = len(self.problems) - 1
+        return self.problems[0] + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
+
+
+@dataclass(slots=True)
+class Tally:
+    """Results of many files, in a shape cheap to send back from a worker process."""
+
+    files: int = 0
+    records: int = 0
+    hits: list[tuple[str, int, Record]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, source: str, result: FileResult) -> None:
+        self.files += 1
+        self.records += result.records
+        self.hits.extend((source, position, record) for position, record in result.hits)
+        reason = result.reason()
+        if reason is not None:
+            self.skipped.append((source, reason))
+
+    def absorb(self, other: Tally) -> None:
+        self.files += other.files
+        self.records += other.records
+        self.hits.extend(other.hits)
+        self.skipped.extend(other.skipped)
+
+    def scan(self) -> TrailScan:
+        """Sorted by source and position, so the result never depends on the order work finished in."""
+        hits = sorted(self.hits, key=lambda hit: (hit[0], hit[1]))
+        return TrailScan(
+            files=self.files,
+            records=self.records,
+            root_records=tuple(TrailRecord(record, source) for source, _, record in hits),
+            skipped=tuple(SkippedSource(path, reason) for path, reason in sorted(self.skipped)),
+        )
+
+
+def merge_scans(scans: Iterable[TrailScan]) -> TrailScan:
+    """Several scans as one, sorted by source (a stable sort: each file keeps its records' order)."""
+    files = records = 0
+    found: list[TrailRecord] = []
+    skipped: list[SkippedSource] = []
+    for scan in scans:
+        files += scan.files
+        records += scan.records
+        found.extend(scan.root_records)
+        skipped.extend(scan.skipped)
+    return TrailScan(
+        files=files,
+        records=records,
+        root_records=tuple(sorted(found, key=lambda r: r.source)),
+        skipped=tuple(sorted(skipped, key=lambda s: (s.path, s.reason))),
+    )

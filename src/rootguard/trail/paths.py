@@ -1,0 +1,154 @@
+"""Which files to read: a cheap walk of the given trees, without digests, Insights or other periods.
+
+CloudTrail delivers to ``AWSLogs/[o-…/]<account>/CloudTrail/<region>/YYYY/MM/DD/`` in files named
+``<account>_CloudTrail_<region>_<YYYYMMDDTHHMMZ>_<random>.json.gz``. A file whose folder or name
+date lies clearly outside the period (more than a day, since logs arrive up to ~15 minutes late) is
+not read; a file without a recognisable date always is.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from rootguard.model.activity import SkippedSource
+
+MARGIN = timedelta(days=1)
+SKIPPED_FOLDERS = frozenset({"CloudTrail-Digest", "CloudTrail-Insight"})
+SKIPPED_NAME_PARTS = ("_CloudTrail-Digest_", "_CloudTrail-Insight_")
+_FOLDER_DATE = re.compile(r"(?:^|/)CloudTrail/[^/]+/(\d{4})/(\d{2})/(\d{2})(?:/|$)")
+_NAME_STAMP = re.compile(r"_(\d{8}T\d{4}Z)_")
+
+
+@dataclass(frozen=True)
+class Period:
+    """The period asked for, widened by ``MARGIN``; either end may be open."""
+
+    start: datetime | None
+    end: datetime | None
+
+    @classmethod
+    def around(cls, since: datetime | None, until: datetime | None) -> Period:
+        return cls(_utc(since) - MARGIN if since else None, _utc(until) + MARGIN if until else None)
+
+    def excludes(self, path: str) -> bool:
+        """Whether ``path`` (a file path or an S3 key) is dated clearly outside the period."""
+        if self.start is None and self.end is None:
+            return False
+        stamp = _name_stamp(path.rpartition("/")[2])
+        if stamp is not None:
+            return self._outside(stamp, stamp)
+        day = _folder_day(path)
+        return day is not None and self._outside(day, day + timedelta(days=1))
+
+    def days(self) -> list[date]:
+        """Every UTC day the (widened) period touches; both ends must be set."""
+        if self.start is None or self.end is None:
+            raise ValueError("an open period has no list of days")
+        first, last = self.start.date(), self.end.date()
+        return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+    def _outside(self, first: datetime, last: datetime) -> bool:
+        return (self.start is not None and last < self.start) or (self.end is not None and first > self.end)
+
+
+@dataclass(frozen=True)
+class Input:
+    path: str
+    size: int
+
+
+def is_skipped_name(path: str) -> bool:
+    """Digest and Insight files, by folder or name (a file path or an S3 key)."""
+    parts = path.split("/")
+    return any(p in SKIPPED_FOLDERS for p in parts[:-1]) or any(s in parts[-1] for s in SKIPPED_NAME_PARTS)
+
+
+def walk(paths: Sequence[Path], period: Period) -> tuple[list[Input], list[SkippedSource]]:
+    """Every file to read under ``paths`` (sorted), and the paths that could not be listed."""
+    inputs: list[Input] = []
+    skipped: list[SkippedSource] = []
+    seen: set[tuple[int, int]] = set()
+    for top in paths:
+        name = os.fspath(top)
+        try:
+            info = top.stat()
+        except OSError as error:
+            skipped.append(SkippedSource(name, _os_reason(error)))
+            continue
+        if top.is_dir():
+            _walk_tree(name, period, inputs, skipped, seen)
+        elif not is_skipped_name(_slashed(name)) and not period.excludes(_slashed(name)):
+            inputs.append(Input(name, info.st_size))
+    inputs.sort(key=lambda i: i.path)
+    return inputs, skipped
+
+
+def _walk_tree(
+    root: str, period: Period, inputs: list[Input], skipped: list[SkippedSource], seen: set[tuple[int, int]]
+) -> None:
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            info = Path(folder).stat()
+            if (info.st_dev, info.st_ino) in seen:
+                continue  # a symlink loop, or the same tree given twice
+            seen.add((info.st_dev, info.st_ino))
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    _visit(entry, period, stack, inputs)
+        except OSError as error:
+            skipped.append(SkippedSource(folder, f"cannot list folder: {_os_reason(error)}"))
+
+
+def _visit(entry: os.DirEntry[str], period: Period, stack: list[str], inputs: list[Input]) -> None:
+    if entry.name.startswith("."):
+        return  # .DS_Store, editor and VCS files: never CloudTrail output
+    if entry.is_dir():
+        if entry.name not in SKIPPED_FOLDERS:
+            stack.append(entry.path)
+        return
+    path = _slashed(entry.path)
+    if entry.is_file() and not is_skipped_name(path) and not period.excludes(path):
+        try:
+            size = entry.stat().st_size
+        except OSError:
+            size = 0  # gone or unreadable: reading it reports why
+        inputs.append(Input(entry.path, size))
+
+
+def _name_stamp(name: str) -> datetime | None:
+    match = _NAME_STAMP.search(name)
+    if match is None:
+        return None
+    try:
+        return datetime.strptime(match.group(1), "%Y%m%dT%H%MZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def _folder_day(path: str) -> datetime | None:
+    match = _FOLDER_DATE.search(path)
+    if match is None:
+        return None
+    try:
+        return datetime(int(match[1]), int(match[2]), int(match[3]), tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _slashed(path: str) -> str:
+    return path.replace(os.sep, "/") if os.sep != "/" else path
+
+
+def _os_reason(error: OSError) -> str:
+    return "no such file or directory" if isinstance(error, FileNotFoundError) else str(error.strerror or error)

@@ -1,0 +1,99 @@
+"""Scanning many inputs: files and trees (in a process pool when it pays), or one blob."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from rootguard.model.activity import TrailScan
+from rootguard.trail.outcome import FileResult, Tally
+from rootguard.trail.paths import Input, Period, walk
+from rootguard.trail.reader import read_data, read_file
+
+Progress = Callable[[int, int], None]
+
+CHUNK_FILES = 64
+"""Files per pool task: enough to amortise the hand-off, few enough to balance the workers."""
+POOL_MIN_FILES = 64
+POOL_MIN_BYTES = 8 * 1024 * 1024
+"""Below either, starting worker processes costs more than it saves."""
+
+
+def scan_paths(
+    paths: Sequence[Path],
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> TrailScan:
+    """Every root record and AssumeRoot call in the CloudTrail files under ``paths``.
+
+    Each path is a file or a folder tree. Digest and Insight files are skipped silently; with
+    ``since``/``until``, files dated more than a day outside the period (by folder or name) are not
+    read, but records are not filtered by time here. ``workers`` caps the worker processes (default:
+    one per core); ``progress(done, total)`` is called as files complete. Inputs that cannot be
+    read are listed in ``skipped``; no exception escapes for a bad file. ``records`` counts the
+    records parsed: delivered log files that cannot hold a root record are not parsed.
+    """
+    inputs, unlisted = walk(paths, Period.around(since, until))
+    tally = Tally(skipped=[(s.path, s.reason) for s in unlisted])
+    processes = _processes(inputs, workers)
+    chunks = _chunks(inputs, CHUNK_FILES if processes > 1 else 1)
+    done = 0
+    for part in _run(chunks, processes):
+        tally.absorb(part)
+        done += part.files
+        if progress is not None:
+            progress(done, len(inputs))
+    return tally.scan()
+
+
+def scan_bytes(name: str, data: bytes) -> TrailScan:
+    """One input held in memory (gzip or not), reported under ``name``: an S3 object, a test blob."""
+    result = FileResult()
+    read_data(data, result)
+    tally = Tally()
+    tally.add(name, result)
+    return tally.scan()
+
+
+def scan_chunk(chunk: Sequence[Input]) -> Tally:
+    """The work of one task; runs in a worker process and returns only what was found."""
+    tally = Tally()
+    for item in chunk:
+        tally.add(item.path, read_file(item.path, item.size))
+    return tally
+
+
+def _processes(inputs: Sequence[Input], workers: int | None) -> int:
+    if len(inputs) < POOL_MIN_FILES or sum(i.size for i in inputs) < POOL_MIN_BYTES:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    wanted = cores if workers is None else workers
+    return max(1, min(wanted, -(-len(inputs) // CHUNK_FILES)))
+
+
+def _chunks(inputs: Sequence[Input], size: int) -> list[list[Input]]:
+    return [list(inputs[i : i + size]) for i in range(0, len(inputs), size)]
+
+
+def _run(chunks: list[list[Input]], processes: int) -> Iterator[Tally]:
+    if processes <= 1:
+        yield from map(scan_chunk, chunks)
+        return
+    with _context().Pool(processes) as pool:
+        yield from pool.imap_unordered(scan_chunk, chunks)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """forkserver where there is one: forking a process that runs threads (a progress display) can
+    deadlock the child; the server forks workers from a clean, single-threaded process."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["rootguard.trail.scan"])
+        return context
+    return multiprocessing.get_context("spawn")
