@@ -153,7 +153,7 @@ def test_doubly_escaped_root_inside_a_string_is_found(container: str) -> None:
     """``\\u005cu0052oot``: an escaped backslash before an escaped R, one string inside another."""
     hit = root() | {"eventID": "deep"}
     text = render(container, [hit], 7, outer=(1.0, "\\"), inner=(1.0, "R")).encode()
-    assert b"Root" not in text and b"\\u005cu0052oot" in text
-    assert b"\\u0052" not in text and b"\\u006f" not in text and b"\\u0074" not in text
+    assert b"Root" not in text and b"\\u005cu0052oot" in text.lower()
+    assert not any(escape in text.lower() for escape in (b"\\u0052", b"\\u006f", b"\\u0074"))
     scan = scan_bytes("deep.json", text)
     assert [r.record for r in scan.root_records] == [hit]
