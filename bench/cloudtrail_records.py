@@ -53,7 +53,8 @@ DECOY_KINDS = (
 
 UA_BROWSER = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36",
-    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 "
+    "Safari/605.1.15",
     "Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0",
 )
 
@@ -79,6 +80,13 @@ SERVICE_PRINCIPALS = (
     "logs.amazonaws.com", "events.amazonaws.com", "backup.amazonaws.com", "access-analyzer.amazonaws.com",
 )  # fmt: skip
 
+SIGN_IN_FAILURE_EXTRA = (
+    ',"additionalEventData":{"LoginTo":"https://console.aws.amazon.com/console/home","MobileVersion":"No",'
+    '"MFAUsed":"No"},"errorMessage":"No username found in supplied account"'
+)
+CIS_ROOT_FILTER = (
+    '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }'
+)
 ALPHANUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 UPPER_DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
@@ -177,7 +185,8 @@ def population(seed: int, account: str, start: float) -> Population:
         style = rng.choices(("ec2", "lambda", "sso", "automation"), weights=(4, 3, 2, 2))[0]
         app = rng.choice(("billing", "checkout", "search", "ledger", "reports", "auth", "ingest", "media"))
         if style == "sso":
-            role = f"AWSReservedSSO_{rng.choice(('AdministratorAccess', 'ReadOnly', 'PowerUser'))}_{token(rng, 16, '0123456789abcdef')}"
+            permission_set = rng.choice(("AdministratorAccess", "ReadOnly", "PowerUser"))
+            role = f"AWSReservedSSO_{permission_set}_{token(rng, 16, '0123456789abcdef')}"
             path = "aws-reserved/sso.amazonaws.com/"
         else:
             role = f"{app}-{style}-{rng.choice(('prod', 'staging', 'dev'))}-role-{index}"
@@ -191,7 +200,8 @@ def population(seed: int, account: str, start: float) -> Population:
             elif style == "sso":
                 session = f"{rng.choice(('alice', 'bob', 'carol', 'dan', 'erin', 'frank'))}@example.com"
             else:
-                session = f"{rng.choice(('terraform', 'github-actions', 'jenkins', 'botocore-session'))}-{rng.getrandbits(30)}"
+                tool = rng.choice(("terraform", "github-actions", "jenkins", "botocore-session"))
+                session = f"{tool}-{rng.getrandbits(30)}"
             created = iso(start - rng.randrange(3600, 6 * 3600))
             attributes = {"creationDate": created, "mfaAuthenticated": "true" if style == "sso" else "false"}
             context: dict[str, Any] = {
@@ -339,7 +349,7 @@ def kms_resources(ctx: Ctx) -> str:
     key = pick(ctx, "key")
     shared = uuid4(ctx.rng)
     return (
-        f',"resources":[{{"accountId":"{ctx.pop.account}","type":"AWS::KMS::Key","ARN":"{arn(ctx, "kms", "key/" + key)}"}}]'
+        f',"resources":[{dumps({"accountId": ctx.pop.account, "type": "AWS::KMS::Key", "ARN": arn(ctx, "kms", f"key/{key}")})}]'
         f',"sharedEventID":"{shared}"'
     )
 
@@ -434,7 +444,9 @@ def sts_tail(ctx: Ctx) -> str:
 
 def log_stream(ctx: Ctx) -> str:
     day = time.strftime("%Y/%m/%d", time.gmtime(ctx.when))
-    return f'{{"logGroupName":"{pick(ctx, "log_group")}","logStreamName":"{day}/[$LATEST]{ctx.rng.getrandbits(128):032x}"}}'
+    return dumps(
+        {"logGroupName": pick(ctx, "log_group"), "logStreamName": f"{day}/[$LATEST]{ctx.rng.getrandbits(128):032x}"}
+    )
 
 
 def encryption_context(ctx: Ctx) -> str:
@@ -469,8 +481,8 @@ CATALOGUE: tuple[Call, ...] = (
         "ec2.amazonaws.com",
         "DescribeSecurityGroups",
         True,
-        lambda c: (
-            f'{{"securityGroupSet":{{}},"securityGroupIdSet":{{"items":[{{"groupId":"{pick(c, "sg")}"}}]}},"filterSet":{{}}}}'
+        lambda c: dumps(
+            {"securityGroupSet": {}, "securityGroupIdSet": {"items": [{"groupId": pick(c, "sg")}]}, "filterSet": {}}
         ),
     ),
     Call("ec2.amazonaws.com", "DescribeVolumes", True, lambda _c: '{"volumeSet":{},"filterSet":{},"maxResults":500}'),
@@ -478,8 +490,11 @@ CATALOGUE: tuple[Call, ...] = (
         "ec2.amazonaws.com",
         "DescribeNetworkInterfaces",
         True,
-        lambda c: (
-            f'{{"networkInterfaceIdSet":{{}},"filterSet":{{"items":[{{"name":"vpc-id","valueSet":{{"items":[{{"value":"{pick(c, "vpc")}"}}]}}}}]}}}}'
+        lambda c: dumps(
+            {
+                "networkInterfaceIdSet": {},
+                "filterSet": {"items": [{"name": "vpc-id", "valueSet": {"items": [{"value": pick(c, "vpc")}]}}]},
+            }
         ),
     ),
     Call(
@@ -554,7 +569,14 @@ CATALOGUE: tuple[Call, ...] = (
         True,
         lambda c: f'{{"tableName":"{pick(c, "table")}"}}',
         tail=lambda c: (
-            f',"resources":[{{"accountId":"{c.pop.account}","type":"AWS::DynamoDB::Table","ARN":"{arn(c, "dynamodb", "table/" + pick(c, "table"))}"}}]'
+            ',"resources":[%s]'
+            % dumps(
+                {
+                    "accountId": c.pop.account,
+                    "type": "AWS::DynamoDB::Table",
+                    "ARN": arn(c, "dynamodb", f"table/{pick(c, 'table')}"),
+                }
+            )
         ),
     ),
     Call("ecr.amazonaws.com", "GetAuthorizationToken", True, lambda _c: '{"registryIds":[]}'),
@@ -580,8 +602,8 @@ CATALOGUE: tuple[Call, ...] = (
         "secretsmanager.amazonaws.com",
         "GetSecretValue",
         True,
-        lambda c: (
-            f'{{"secretId":"{arn(c, "secretsmanager", "secret:" + pick(c, "parameter").strip("/").replace("/", "-"))}"}}'
+        lambda c: dumps(
+            {"secretId": arn(c, "secretsmanager", "secret:" + pick(c, "parameter").strip("/").replace("/", "-"))}
         ),
     ),
     # AWSService callers
@@ -600,8 +622,12 @@ CATALOGUE: tuple[Call, ...] = (
         "ec2.amazonaws.com",
         "DescribeInstanceStatus",
         True,
-        lambda c: (
-            f'{{"instancesSet":{{"items":[{{"instanceId":"{pick(c, "instance")}"}}]}},"filterSet":{{}},"includeAllInstances":false}}'
+        lambda c: dumps(
+            {
+                "instancesSet": {"items": [{"instanceId": pick(c, "instance")}]},
+                "filterSet": {},
+                "includeAllInstances": False,
+            }
         ),
         who="service",
     ),
@@ -621,7 +647,8 @@ CATALOGUE: tuple[Call, ...] = (
         lambda _c: "null",
         who="event",
         extra=lambda c: (
-            f',"serviceEventDetails":{{"eventTypeCode":"AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED","affectedEntity":"{pick(c, "instance")}"}}'
+            ',"serviceEventDetails":%s'
+            % dumps({"eventTypeCode": "AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED", "affectedEntity": pick(c, "instance")})
         ),
     ),
     # Failed console sign-in by an unknown user
@@ -632,9 +659,7 @@ CATALOGUE: tuple[Call, ...] = (
         lambda _c: "null",
         lambda _c: '{"ConsoleLogin":"Failure"}',
         who="signin-failure",
-        extra=lambda _c: (
-            ',"additionalEventData":{"LoginTo":"https://console.aws.amazon.com/console/home","MobileVersion":"No","MFAUsed":"No"},"errorMessage":"No username found in supplied account"'
-        ),
+        extra=lambda _c: SIGN_IN_FAILURE_EXTRA,
     ),
 )
 
@@ -790,10 +815,10 @@ def root_record(ctx: Ctx, kind: str, event_id: str) -> dict[str, Any]:
                 "attributes": {"creationDate": iso(ctx.when - 600), "mfaAuthenticated": "true"},
             },
         )
+        request = {"userName": f"breakglass-{rng.randrange(100)}"}
         record = api_call(
-            ctx, identity, event_id, "iam.amazonaws.com", "CreateUser", {"userName": f"breakglass-{rng.randrange(100)}"},
-            ip=public_ip(rng), agent=UA_BROWSER[1],
-        )  # fmt: skip
+            ctx, identity, event_id, "iam.amazonaws.com", "CreateUser", request, ip=public_ip(rng), agent=UA_BROWSER[1]
+        )
         record["sessionCredentialFromConsole"] = "true"
         return record
     if kind == "access-key":
@@ -931,7 +956,7 @@ def decoy_record(ctx: Ctx, kind: str, event_id: str) -> str:
             ctx, someone, event_id, "events.amazonaws.com", "PutRule", request, ip=public_ip(rng), agent=UA_SDK[4]
         )
     elif kind == "metric-filter-Root":
-        pattern = '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }'
+        pattern = CIS_ROOT_FILTER
         request = {
             "logGroupName": "aws-cloudtrail-logs",
             "filterName": "RootUsage",

@@ -27,9 +27,10 @@ def test_ci_runs_the_readme_test_command_verbatim() -> None:
 
 
 def test_readme_permissions_match_the_collectors() -> None:
+    from rootguard.collect import cloudtrail
     from rootguard.model.operations import OPERATIONS
 
     readme = (ROOT / "README.md").read_text()
-    declared = {action for op in OPERATIONS for action in op.actions}
-    listed = set(re.findall(r'"(iam:[A-Za-z]+)"', readme))
+    declared = {action for op in OPERATIONS for action in op.actions} | set(cloudtrail.REQUIRED_ACTIONS)
+    listed = set(re.findall(r'"((?:iam|ec2|cloudtrail|s3):[A-Za-z]+)"', readme))
     assert listed == declared
