@@ -8,6 +8,13 @@ scenario's root state is what the API returns (see /work/shared/research/peers-r
 moto lets root usage be simulated"). Every patch lives in a ``pytest.MonkeyPatch`` that is undone,
 and moto's backends are reset, when the server stops.
 
+CloudTrail event history: moto has no ``LookupEvents`` (HTTP 500) and its ``DescribeRegions``
+lists 38 Regions whatever the filters. ``install_cloudtrail`` answers ``LookupEvents`` from a
+scenario's ``history`` (one attribute, time bounds, ``MaxResults``/``NextToken`` paging, newest
+first, each Region its own events) and makes ``DescribeRegions`` list two enabled Regions plus one
+that is ``not-opted-in`` (as moto does, it ignores ``AllRegions``). It works for the server and for
+``mock_aws`` alike, and records every call, so tests can say what rootguard asked.
+
     with moto_root_server("bad") as server:
         subprocess.run([...], env={"AWS_ENDPOINT_URL": server.endpoint, ...})
 
@@ -16,11 +23,14 @@ Only one server runs at a time: moto's backends are process-wide, so two would s
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
 import threading
 import time
 import types
-from collections.abc import Iterator
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -28,8 +38,11 @@ from typing import Any
 
 import boto3
 import pytest
+from moto.cloudtrail.responses import CloudTrailResponse
 from moto.core.base_backend import BackendDict
+from moto.core.exceptions import JsonRESTError
 from moto.core.responses import ActionResult
+from moto.ec2.models.availability_zones_and_regions import Region, RegionsAndZonesBackend
 from moto.iam.models import AccountSummary, IAMBackend, iam_backends
 from moto.iam.responses import IamResponse
 from moto.server import ThreadedMotoServer
@@ -42,7 +55,17 @@ DECOY_USER = "rootops"
 """An IAM user whose name starts with "root" and who has a virtual MFA device of their own."""
 REGION = "us-east-1"
 
-CHECK_IDS = ("root-recent-use", "root-access-keys", "root-mfa", "root-hardware-mfa", "root-signing-certs")
+CHECK_IDS = (
+    "root-recent-use",
+    "root-activity",
+    "root-access-keys",
+    "root-mfa",
+    "root-hardware-mfa",
+    "root-signing-certs",
+)
+ENABLED_REGIONS = ("eu-west-1", "us-east-1")
+NOT_OPTED_IN = "ap-east-1"
+"""Listed by DescribeRegions as ``not-opted-in``: rootguard must not ask it anything."""
 STATUSES = ("PASS", "FAIL", "MANUAL", "ERROR", "NOT_APPLICABLE")
 
 _ISO = "%Y-%m-%dT%H:%M:%S+00:00"
@@ -127,6 +150,168 @@ class RootState:
         return bool(self.keys)
 
 
+ROOT_IDENTITY = {"type": "Root", "principalId": ACCOUNT_ID, "arn": ROOT_ARN, "accountId": ACCOUNT_ID}
+ROOT_KEY_ID = "AKIAIOSFODNN7ROOTKEY"
+"""Root's long-term access key 1 (an ``AKIA`` key) in the scenarios' CloudTrail records."""
+CONSOLE_KEY_ID = "ASIAY34FZKBOKMUTVV7A"
+"""The temporary key of a root console session."""
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    """One event of CloudTrail event history: the record, and how LookupEvents summarises it."""
+
+    record: Mapping[str, Any]
+    username: str | None
+    """The ``Username`` event history shows (``root`` for root); ``None`` when it shows none."""
+    category: str | None = None
+    """What rootguard should call it (contract §7); ``None`` for events that are not root's."""
+
+    @property
+    def region(self) -> str:
+        return str(self.record["awsRegion"])
+
+    @property
+    def event_time(self) -> datetime:
+        return datetime.fromisoformat(str(self.record["eventTime"]).replace("Z", "+00:00"))
+
+    @property
+    def event_id(self) -> str:
+        return str(self.record["eventID"])
+
+    def summary(self) -> dict[str, Any]:
+        """The ``Events[]`` entry of a LookupEvents answer, as the JSON protocol carries it."""
+        item: dict[str, Any] = {
+            "EventId": self.event_id,
+            "EventName": self.record["eventName"],
+            "ReadOnly": str(self.record.get("readOnly", False)).lower(),
+            "EventTime": int(self.event_time.timestamp()),
+            "EventSource": self.record["eventSource"],
+            "Resources": [],
+            "CloudTrailEvent": json.dumps(self.record),
+        }
+        key = self.record.get("userIdentity", {}).get("accessKeyId")
+        if key:
+            item["AccessKeyId"] = key
+        if self.username is not None:
+            item["Username"] = self.username
+        return item
+
+    def attribute(self, key: str) -> str | None:
+        """The value LookupEvents matches for a ``LookupAttributes`` key."""
+        summary = self.summary()
+        value = summary.get(key)
+        return None if value is None else str(value)
+
+
+def trail_record(
+    number: int,
+    when: datetime,
+    region: str,
+    source: str,
+    name: str,
+    *,
+    identity: Mapping[str, Any] = ROOT_IDENTITY,
+    ip: str,
+    agent: str,
+    read_only: bool,
+    event_type: str = "AwsApiCall",
+    **fields: Any,
+) -> dict[str, Any]:
+    """A CloudTrail record with the fields AWS writes (eventVersion 1.09)."""
+    record: dict[str, Any] = {
+        "eventVersion": "1.09",
+        "userIdentity": dict(identity),
+        "eventTime": when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "eventSource": source,
+        "eventName": name,
+        "awsRegion": region,
+        "sourceIPAddress": ip,
+        "userAgent": agent,
+        "requestParameters": None,
+        "responseElements": None,
+        "eventID": str(uuid.uuid5(uuid.NAMESPACE_URL, f"rootguard-test-event-{number}")),
+        "readOnly": read_only,
+        "eventType": event_type,
+        "managementEvent": True,
+        "recipientAccountId": ACCOUNT_ID,
+        "eventCategory": "Management",
+    }
+    record.update(fields)
+    return record
+
+
+def root_sign_in(number: int, when: datetime, *, ip: str, mfa: bool, success: bool) -> HistoryEvent:
+    """A root ``ConsoleLogin``. Event history shows no user name for a failed one."""
+    extra: dict[str, Any] = {
+        "LoginTo": "https://console.aws.amazon.com/console/home?state=hashArgs%23&isauthcode=true",
+        "MobileVersion": "No",
+        "MFAUsed": "Yes" if mfa else "No",
+    }
+    if mfa:
+        extra["MFAIdentifier"] = f"arn:aws:iam::{ACCOUNT_ID}:mfa/{ROOT_DEVICE}"
+    fields: dict[str, Any] = {
+        "responseElements": {"ConsoleLogin": "Success" if success else "Failure"},
+        "additionalEventData": extra,
+        "eventType": "AwsConsoleSignIn",
+    }
+    if not success:
+        fields["errorMessage"] = "Failed authentication"
+    record = trail_record(
+        number, when, "us-east-1", "signin.amazonaws.com", "ConsoleLogin", ip=ip, agent=BROWSER, read_only=False,
+        **fields,
+    )  # fmt: skip
+    return HistoryEvent(record, "root" if success else None, "sign-in" if success else "sign-in-failure")
+
+
+def root_key_call(number: int, when: datetime, region: str, source: str, name: str, *, read_only: bool) -> HistoryEvent:
+    """A call signed with root's long-term access key: no session context, no MFA."""
+    identity = {**ROOT_IDENTITY, "accessKeyId": ROOT_KEY_ID}
+    agent = "aws-cli/2.17.20 md/awscrt#0.20.11 ua/2.0 os/linux#6.8.0 md/arch#x86_64 lang/python#3.11.9"
+    record = trail_record(
+        number, when, region, source, name, identity=identity, ip="192.0.2.10", agent=agent, read_only=read_only,
+        tlsDetails={"tlsVersion": "TLSv1.3", "cipherSuite": "TLS_AES_128_GCM_SHA256"},
+    )  # fmt: skip
+    return HistoryEvent(record, "root", "avoidable")
+
+
+def root_console_call(number: int, when: datetime, region: str, source: str, name: str, *, ip: str) -> HistoryEvent:
+    """A console action in a root sign-in session (temporary key, MFA, sessionCredentialFromConsole)."""
+    identity = {
+        **ROOT_IDENTITY,
+        "accessKeyId": CONSOLE_KEY_ID,
+        "sessionContext": {
+            "sessionIssuer": {},
+            "webIdFederationData": {},
+            "attributes": {"creationDate": iso(when - timedelta(minutes=4)), "mfaAuthenticated": "true"},
+        },
+    }
+    record = trail_record(
+        number, when, region, source, name, identity=identity, ip=ip, agent="AWS Internal", read_only=False,
+        sessionCredentialFromConsole="true",
+    )  # fmt: skip
+    return HistoryEvent(record, "root", "avoidable")
+
+
+def alice_sign_in(when: datetime) -> HistoryEvent:
+    """An IAM user's sign-in: found by the ConsoleLogin question, never root's."""
+    identity = {
+        "type": "IAMUser",
+        "principalId": "AIDAJ45Q7YFFAREXAMPLE",
+        "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/alice",
+        "accountId": ACCOUNT_ID,
+        "userName": "alice",
+    }
+    record = trail_record(
+        900, when, "us-east-1", "signin.amazonaws.com", "ConsoleLogin", identity=identity, ip="198.51.100.77",
+        agent=BROWSER, read_only=False, eventType="AwsConsoleSignIn",
+        responseElements={"ConsoleLogin": "Success"},
+        additionalEventData={"LoginTo": "https://console.aws.amazon.com/", "MobileVersion": "No", "MFAUsed": "No"},
+    )  # fmt: skip
+    return HistoryEvent(record, "alice")
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
@@ -135,6 +320,12 @@ class Scenario:
     expected: dict[str, str]
     """check id → expected status."""
     exit_code: int
+    history: tuple[HistoryEvent, ...] = ()
+    """CloudTrail event history (LookupEvents), root's and others'."""
+
+    @property
+    def root_events(self) -> list[HistoryEvent]:
+        return [event for event in self.history if event.category is not None]
 
     @property
     def summary(self) -> dict[str, int]:
@@ -142,12 +333,18 @@ class Scenario:
 
 
 def scenarios(now: datetime) -> dict[str, Scenario]:
-    """The scenarios, their dates computed from ``now`` (whole seconds)."""
+    """The scenarios, their dates computed from ``now`` (whole seconds).
+
+    Each scenario's CloudTrail history agrees with its credential report: a sign-in where the
+    password was last used, a key call where a key was last used, and nothing human where neither was
+    used within 90 days. Every history also holds alice's sign-in, which is not root's.
+    """
 
     def ago(days: float = 0, minutes: float = 0) -> datetime:
         return (now - timedelta(days=days, minutes=minutes)).replace(microsecond=0)
 
     created = ago(days=3 * 365)
+    others = (alice_sign_in(ago(days=1)),)
     built = [
         Scenario(
             "bad",
@@ -160,12 +357,25 @@ def scenarios(now: datetime) -> dict[str, Scenario]:
             ),
             {
                 "root-recent-use": "FAIL",
+                "root-activity": "FAIL",
                 "root-access-keys": "FAIL",
                 "root-mfa": "PASS",
                 "root-hardware-mfa": "FAIL",
                 "root-signing-certs": "PASS",
             },
             exit_code=1,
+            history=(
+                # Someone tried root's password from elsewhere (no MFA step reached) …
+                root_sign_in(1, ago(days=2, minutes=3), ip="203.0.113.50", mfa=False, success=False),
+                # … then root signed in with its (virtual) MFA device and launched an instance.
+                root_sign_in(2, ago(days=2), ip="198.51.100.23", mfa=True, success=True),
+                root_console_call(
+                    3, ago(days=2, minutes=-4), "eu-west-1", "ec2.amazonaws.com", "RunInstances", ip="198.51.100.23"
+                ),
+                # Root's access key 1, last used 3 days ago in us-east-1 on s3.
+                root_key_call(4, ago(days=3), "us-east-1", "s3.amazonaws.com", "ListBuckets", read_only=True),
+                *others,
+            ),
         ),
         Scenario(
             "keyuse",
@@ -174,24 +384,57 @@ def scenarios(now: datetime) -> dict[str, Scenario]:
                 password_last_used=ago(days=200),
                 mfa=False,
                 keys=(
-                    RootKey(active=True, last_rotated=ago(days=20), last_used=ago(minutes=5), service="ec2"),
+                    RootKey(
+                        active=True,
+                        last_rotated=ago(days=20),
+                        last_used=ago(minutes=5),
+                        region="eu-west-1",
+                        service="ec2",
+                    ),
                     RootKey(active=False, last_rotated=ago(days=500), last_used=ago(days=450)),
                 ),
             ),
             {
                 "root-recent-use": "FAIL",
+                "root-activity": "FAIL",
                 "root-access-keys": "FAIL",
                 "root-mfa": "FAIL",
                 "root-hardware-mfa": "FAIL",
                 "root-signing-certs": "PASS",
             },
             exit_code=1,
+            history=(
+                root_key_call(
+                    11, ago(minutes=5), "eu-west-1", "ec2.amazonaws.com", "DescribeInstances", read_only=True
+                ),
+                *others,
+            ),
         ),
         Scenario(
             "good",
             RootState(created=created, password_last_used=ago(days=200), mfa=True),
             dict.fromkeys(CHECK_IDS, "PASS"),
             exit_code=0,
+            history=(
+                # Auto Scaling acting for root: not a person, so root-activity passes.
+                HistoryEvent(
+                    trail_record(
+                        21,
+                        ago(days=10),
+                        "us-east-1",
+                        "iam.amazonaws.com",
+                        "CreateServiceLinkedRole",
+                        identity={**ROOT_IDENTITY, "invokedBy": "autoscaling.amazonaws.com"},
+                        ip="autoscaling.amazonaws.com",
+                        agent="autoscaling.amazonaws.com",
+                        read_only=False,
+                        requestParameters={"aWSServiceName": "autoscaling.amazonaws.com"},
+                    ),
+                    "root",
+                    "service-invoked",
+                ),
+                *others,
+            ),
         ),
         Scenario(
             # The audit runs with root's own access key: the report shows it used while being generated.
@@ -204,18 +447,35 @@ def scenarios(now: datetime) -> dict[str, Scenario]:
             ),
             {
                 "root-recent-use": "FAIL",
+                "root-activity": "FAIL",
                 "root-access-keys": "FAIL",
                 "root-mfa": "PASS",
                 "root-hardware-mfa": "PASS",
                 "root-signing-certs": "PASS",
             },
             exit_code=1,
+            history=(
+                # Yesterday's self-audit (today's calls reach event history minutes later).
+                root_key_call(31, ago(days=1), "us-east-1", "sts.amazonaws.com", "GetCallerIdentity", read_only=True),
+                root_key_call(
+                    32,
+                    ago(days=1, minutes=-1),
+                    "us-east-1",
+                    "iam.amazonaws.com",
+                    "GenerateCredentialReport",
+                    read_only=False,
+                ),
+                *others,
+            ),
         ),
         Scenario(
             "stock",
             None,
             {
                 "root-recent-use": "ERROR",
+                # Event history answered in every enabled Region and holds nothing of root's: that
+                # is evidence of no root activity (LookupEvents keeps 90 days, the default window).
+                "root-activity": "PASS",
                 # GetAccountSummary (hard-coded 0 in moto) settles keys and certificates on its own …
                 "root-access-keys": "PASS",
                 "root-signing-certs": "PASS",
@@ -224,12 +484,137 @@ def scenarios(now: datetime) -> dict[str, Scenario]:
                 "root-hardware-mfa": "ERROR",
             },
             exit_code=3,
+            history=others,
         ),
     ]
     return {scenario.name: scenario for scenario in built}
 
 
 SCENARIOS = tuple(scenarios(utc_now()))
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """One LookupEvents request as the server received it."""
+
+    region: str
+    attributes: tuple[tuple[str, str], ...]
+    start: datetime | None
+    end: datetime | None
+    max_results: int | None
+    next_token: str | None
+
+
+@dataclass
+class CloudTrailState:
+    """What LookupEvents and DescribeRegions answer, and what they were asked."""
+
+    history: tuple[HistoryEvent, ...] = ()
+    denied: set[str] = field(default_factory=set)
+    """Regions where LookupEvents answers AccessDeniedException."""
+    page_size: int | None = None
+    """Fewer events per page than MaxResults asks (AWS may do that), so short histories page too."""
+    lookups: list[Lookup] = field(default_factory=list)
+    region_listings: list[str] = field(default_factory=list)
+    """The Region of each DescribeRegions call."""
+
+
+DENIED_MESSAGE = (
+    f"User: arn:aws:iam::{ACCOUNT_ID}:user/auditor is not authorized to perform: cloudtrail:LookupEvents "
+    "because no identity-based policy allows the cloudtrail:LookupEvents action"
+)
+MAX_RESULTS = 50
+
+
+def install_cloudtrail(patches: pytest.MonkeyPatch, state: CloudTrailState) -> None:
+    """Make moto answer ``LookupEvents`` from ``state.history`` and list ``ENABLED_REGIONS`` (+ ``NOT_OPTED_IN``)."""
+
+    def lookup_events(self: CloudTrailResponse) -> str:
+        region = self.region
+        attributes = tuple(
+            (str(a.get("AttributeKey")), str(a.get("AttributeValue")))
+            for a in self._get_param("LookupAttributes") or []
+        )
+        start, end = _moment(self._get_param("StartTime")), _moment(self._get_param("EndTime"))
+        max_results = self._get_param("MaxResults")
+        token = self._get_param("NextToken")
+        state.lookups.append(Lookup(region, attributes, start, end, max_results, token))
+        if region in state.denied:
+            raise JsonRESTError("AccessDeniedException", DENIED_MESSAGE)
+        if len(attributes) > 1:
+            raise JsonRESTError("InvalidLookupAttributesException", "Only one lookup attribute is allowed.")
+        if max_results is not None and not 1 <= int(max_results) <= MAX_RESULTS:
+            raise JsonRESTError("InvalidMaxResultsException", f"MaxResults must be from 1 to {MAX_RESULTS}.")
+        if start is not None and end is not None and start > end:
+            raise JsonRESTError("InvalidTimeRangeException", "StartTime is after EndTime.")
+        query = json.dumps([region, attributes, str(start), str(end)])
+        offset = _read_token(token, query)
+        events = sorted(
+            (
+                event
+                for event in state.history
+                if event.region == region
+                and (start is None or event.event_time >= start)
+                and (end is None or event.event_time <= end)
+                and all(event.attribute(key) == value for key, value in attributes)
+            ),
+            key=lambda event: (event.event_time, event.event_id),
+            reverse=True,  # newest first, as event history answers
+        )
+        size = min(int(max_results or MAX_RESULTS), state.page_size or MAX_RESULTS)
+        answer: dict[str, Any] = {"Events": [event.summary() for event in events[offset : offset + size]]}
+        if offset + size < len(events):
+            answer["NextToken"] = _token(offset + size, query)
+        return json.dumps(answer)
+
+    patches.setattr(CloudTrailResponse, "lookup_events", lookup_events, raising=False)
+
+    def describe_regions(self: RegionsAndZonesBackend, region_names: list[str] | None = None) -> list[Region]:
+        state.region_listings.append(getattr(self, "region_name", "?"))
+        listed = [Region(name, f"ec2.{name}.amazonaws.com", "opt-in-not-required") for name in ENABLED_REGIONS]
+        listed.append(Region(NOT_OPTED_IN, f"ec2.{NOT_OPTED_IN}.amazonaws.com", "not-opted-in"))
+        return [region for region in listed if not region_names or region.name in region_names]
+
+    patches.setattr(RegionsAndZonesBackend, "describe_regions", describe_regions)
+
+
+@contextmanager
+def cloudtrail_history(state: CloudTrailState) -> Iterator[CloudTrailState]:
+    """``install_cloudtrail`` for ``mock_aws`` tests, undone on exit."""
+    with pytest.MonkeyPatch.context() as patches:
+        install_cloudtrail(patches, state)
+        yield state
+
+
+def _moment(value: Any) -> datetime | None:
+    """A JSON-protocol timestamp: epoch seconds (what boto3 sends) or ISO 8601."""
+    if value is None:
+        return None
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value, UTC)
+    text = str(value)
+    try:
+        return datetime.fromtimestamp(float(text), UTC)
+    except ValueError:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _token(offset: int, query: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps([offset, query]).encode()).decode()
+
+
+def _read_token(token: str | None, query: str) -> int:
+    """The offset a NextToken stands for; a token from another query is refused, as AWS refuses it."""
+    if not token:
+        return 0
+    try:
+        offset, issued_for = json.loads(base64.urlsafe_b64decode(token.encode()))
+    except ValueError:
+        offset, issued_for = None, None
+    if not isinstance(offset, int) or issued_for != query:
+        raise JsonRESTError("InvalidNextTokenException", "The NextToken is not valid for this request.")
+    return offset
 
 
 @dataclass
@@ -244,12 +629,13 @@ class MotoRoot:
     root_device_serial: str | None = None
     decoy_device_serial: str = ""
     users: tuple[str, ...] = field(default=())
+    cloudtrail: CloudTrailState = field(default_factory=CloudTrailState)
 
-    def client(self, service: str) -> Any:
+    def client(self, service: str, region: str = REGION) -> Any:
         return boto3.client(
             service,
             endpoint_url=self.endpoint,
-            region_name=REGION,
+            region_name=region,
             aws_access_key_id="testing",
             aws_secret_access_key="testing",
         )
@@ -259,8 +645,14 @@ _active = threading.Lock()
 
 
 @contextmanager
-def moto_root_server(scenario: str | Scenario, now: datetime | None = None) -> Iterator[MotoRoot]:
-    """Start moto on 127.0.0.1 (a free port), seed IAM users and the scenario's root state."""
+def moto_root_server(
+    scenario: str | Scenario, now: datetime | None = None, *, deny_lookup: Iterable[str] = ()
+) -> Iterator[MotoRoot]:
+    """Start moto on 127.0.0.1 (a free port), seed IAM users, the scenario's root state and event history.
+
+    ``deny_lookup``: Regions where LookupEvents answers AccessDeniedException (``server.cloudtrail.denied``
+    can also be changed while the server runs).
+    """
     now = (now or utc_now()).replace(microsecond=0)
     chosen = scenarios(now)[scenario] if isinstance(scenario, str) else scenario
     if not _active.acquire(blocking=False):
@@ -276,6 +668,8 @@ def moto_root_server(scenario: str | Scenario, now: datetime | None = None) -> I
             try:
                 host, port = server.get_host_and_port()
                 running = MotoRoot(endpoint=f"http://{host}:{port}", port=port, scenario=chosen, now=now)
+                running.cloudtrail = CloudTrailState(history=chosen.history, denied=set(deny_lookup))
+                install_cloudtrail(patches, running.cloudtrail)
                 _seed_users(running)
                 if chosen.root is not None:
                     _install_root(patches, running, chosen.root)

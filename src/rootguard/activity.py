@@ -7,16 +7,17 @@ LookupEvents API. Only the S3 and LookupEvents paths talk to AWS, through ``root
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from rootguard.analysis.root_activity import analyze
 from rootguard.bundle.trail_evidence import merge
-from rootguard.model.activity import Activity, ActivityEvent, Category, TrailScan
+from rootguard.model.activity import LOOKUP_EVENTS_REACH, Activity, ActivityEvent, Category, TrailScan
 from rootguard.model.approvals import Approval
 from rootguard.model.findings import Severity
-from rootguard.model.gaps import Gap
+from rootguard.model.gaps import Gap, GapKind
+from rootguard.model.timestamps import format_timestamp
 
 Progress = Callable[[int, int], None]
 HUMAN = (Category.SIGN_IN, Category.SIGN_IN_FAILURE, Category.AVOIDABLE)
@@ -121,11 +122,20 @@ def from_lookup(
     from rootguard.collect.cloudtrail import lookup_documents  # noqa: PLC0415
 
     aws = Aws(profile=profile, region=region)
-    account_id, documents = lookup_documents(
-        aws, since=as_of - timedelta(days=since_days), until=as_of, progress=progress
-    )
+    since = as_of - timedelta(days=since_days)
+    reach = as_of - LOOKUP_EVENTS_REACH
+    account_id, documents = lookup_documents(aws, since=max(since, reach), until=as_of, progress=progress)
     scan = scan_documents(documents, account_id)
-    gaps = (scan,) if isinstance(scan, Gap) else ()
+    gaps: tuple[Gap, ...] = (scan,) if isinstance(scan, Gap) else ()
+    if since < reach:
+        gaps += (
+            Gap(
+                GapKind.INCOMPLETE,
+                "cloudtrail:LookupEvents",
+                f"event history keeps 90 days: {format_timestamp(since)} to {format_timestamp(reach)} was not read.",
+                "use --since 90 or less, or read the trail's S3 archive with --logs s3://…",
+            ),
+        )
     found = scan if isinstance(scan, TrailScan) else TrailScan(files=0, records=0, root_records=())
     return build_report(found, as_of=as_of, since_days=since_days, approvals=approvals, gaps=gaps)
 
@@ -138,4 +148,4 @@ def _dedupe(scan: TrailScan) -> TrailScan:
         if id(record.record) not in seen:
             seen.add(id(record.record))
             kept.append(record)
-    return TrailScan(scan.files, scan.records, tuple(kept), scan.skipped)
+    return replace(scan, root_records=tuple(kept))

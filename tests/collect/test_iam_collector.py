@@ -1,7 +1,9 @@
 """The IAM collector: polling the credential report, pagination, refusals, and the actions it calls.
 
 The first half drives ``rootguard.collect.iam`` with tiny scripted clients and a fake clock (no
-sleeping); the second half runs the whole account collector against moto (``mock_aws``).
+sleeping); the second half runs the whole account collector against moto (``mock_aws``). Tests
+about IAM collection pass ``lookup=False``; those about the whole collector answer LookupEvents
+and DescribeRegions from tests/moto_root.py (moto 5.2.5 has no LookupEvents).
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
+from moto_root import ENABLED_REGIONS, CloudTrailState, cloudtrail_history, scenarios
+from rootguard.bundle.trail_evidence import LOOKUP_ACTIONS
+from rootguard.collect import cloudtrail
 from rootguard.collect import iam as collector
 from rootguard.collect.account import collect_account
 from rootguard.collect.aws import Aws
@@ -299,11 +304,19 @@ def moto_account(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[An
         yield boto3.client("iam", region_name="us-east-1")
 
 
+@pytest.fixture
+def event_history(monkeypatch: pytest.MonkeyPatch) -> Iterator[CloudTrailState]:
+    """LookupEvents answered from the "bad" scenario's history, without the 2-per-second pacing."""
+    monkeypatch.setattr(cloudtrail, "RATE_PER_SECOND", 1000.0)
+    with cloudtrail_history(CloudTrailState(history=scenarios(datetime.now(UTC))["bad"].history)) as state:
+        yield state
+
+
 def test_collect_account_stores_the_contract_documents(moto_account: Any) -> None:
     moto_account.create_user(UserName="alice")
     serial = moto_account.create_virtual_mfa_device(VirtualMFADeviceName="alice")["VirtualMFADevice"]["SerialNumber"]
 
-    collection = collect_account(Aws(region="us-east-1"))
+    collection = collect_account(Aws(region="us-east-1"), lookup=False)
 
     assert collection.accounts == (ACCOUNT,)
     assert set(collection.documents) == CONTRACT_PATHS
@@ -333,7 +346,7 @@ def test_collect_account_reads_every_page_of_virtual_mfa_devices(moto_account: A
     serials = {answer["VirtualMFADevice"]["SerialNumber"] for answer in created}
     calls: list[str] = []
 
-    collection = collect_account(Aws(region="us-east-1", recorder=calls.append))
+    collection = collect_account(Aws(region="us-east-1", recorder=calls.append), lookup=False)
 
     devices = collection.documents[f"{ACCOUNT}/global/iam/list-virtual-mfa-devices.json"]
     listed = [d["SerialNumber"] for d in devices["VirtualMFADevices"]]
@@ -343,25 +356,50 @@ def test_collect_account_reads_every_page_of_virtual_mfa_devices(moto_account: A
     assert calls.count("iam:ListVirtualMFADevices") == 3, "moto pages by 100"
 
 
-def test_collectors_declare_the_actions_they_call(moto_account: Any) -> None:
+def test_collectors_declare_the_actions_they_call(moto_account: Any, event_history: CloudTrailState) -> None:
     moto_account.create_user(UserName="alice")
     moto_account.create_virtual_mfa_device(VirtualMFADeviceName="alice")
     calls: list[str] = []
 
-    collect_account(Aws(region="us-east-1", recorder=calls.append))
+    collection = collect_account(Aws(region="us-east-1", recorder=calls.append), lookup=True)
 
-    assert {"sts:GetCallerIdentity", "iam:GetCredentialReport", "iam:ListVirtualMFADevices"} <= set(calls), (
-        f"the recorder saw {calls}"
-    )
-    declared = {action for operation in OPERATIONS for action in operation.actions}
+    assert {
+        "sts:GetCallerIdentity",
+        "iam:GetCredentialReport",
+        "iam:ListVirtualMFADevices",
+        "ec2:DescribeRegions",
+        "cloudtrail:LookupEvents",
+    } <= set(calls), f"the recorder saw {calls}"
+    assert sum(1 for path in collection.documents if "/cloudtrail-logs/lookup-events/" in path) == 3 * len(
+        ENABLED_REGIONS
+    ), "the LookupEvents path ran against moto: three questions in each enabled Region"
+    iam_actions = {action for operation in OPERATIONS for action in operation.actions}
+    declared = iam_actions | set(cloudtrail.REQUIRED_ACTIONS)
     undeclared = sorted(set(calls) - declared - {"sts:GetCallerIdentity"})
     assert not undeclared, (
-        f"the collectors call {', '.join(undeclared)}, which no Operation in rootguard.model.operations.OPERATIONS "
-        "declares in its actions; declare it, or users are never told to grant it"
+        f"the collectors call {', '.join(undeclared)}, which neither an Operation in "
+        "rootguard.model.operations.OPERATIONS nor rootguard.collect.cloudtrail.REQUIRED_ACTIONS declares; "
+        "declare it, or users are never told to grant it"
     )
+    # What a user is told when CloudTrail evidence is missing or refused names every CloudTrail action.
+    for action in cloudtrail.REQUIRED_ACTIONS:
+        assert action in LOOKUP_ACTIONS, f"{action} is declared but never named in a fix"
 
 
-def test_collection_time_is_taken_once_every_answer_is_in(moto_account: Any) -> None:
+def test_collect_account_without_lookup_makes_no_cloudtrail_calls(
+    moto_account: Any, event_history: CloudTrailState
+) -> None:
+    calls: list[str] = []
+
+    collection = collect_account(Aws(region="us-east-1", recorder=calls.append), lookup=False)
+
+    assert not [call for call in calls if call.startswith(("cloudtrail:", "ec2:"))], calls
+    assert not [path for path in collection.documents if "/cloudtrail-logs/" in path]
+    assert event_history.lookups == []
+    assert event_history.region_listings == []
+
+
+def test_collection_time_is_taken_once_every_answer_is_in(moto_account: Any, event_history: CloudTrailState) -> None:
     """A live audit is as of collection time; evidence recorded during collection must not postdate it."""
     calls: list[str] = []
     calls_when_stamped: list[list[str]] = []
@@ -373,4 +411,5 @@ def test_collection_time_is_taken_once_every_answer_is_in(moto_account: Any) -> 
     collection = collect_account(Aws(region="us-east-1", recorder=calls.append), now=now)
 
     assert collection.collected_at == datetime(2026, 11, 20, 12, 0, 0, tzinfo=UTC)
+    assert "cloudtrail:LookupEvents" in calls, "the slowest part of collection is included"
     assert calls_when_stamped == [calls], "collected_at was taken before the last API call"

@@ -111,7 +111,7 @@ def test_lookup_events_whose_strings_mention_root_are_not_root() -> None:
 
 
 def test_digest_files_and_insight_records_are_read_silently() -> None:
-    assert scan_bytes("digest.json", gz(digest())) .skipped == ()
+    assert scan_bytes("digest.json", gz(digest())).skipped == ()
     scan = scan_bytes("insight.json", delivered([insight()]))
     assert (scan.root_records, scan.skipped) == ((), ())
 
@@ -122,16 +122,25 @@ def test_digest_files_and_insight_records_are_read_silently() -> None:
         (b"", "empty file"),
         (b"  \n", "empty file"),
         (b"hello, world", "not JSON (invalid JSON at line 1 column 1: Expecting value)"),
-        (b'{"Records": [{"eventName": "x"}', "truncated JSON (invalid JSON at line 1 column 32: Expecting ',' delimiter)"),
-        (b'[\n  {"eventName": "x"},\n    {"eventName" "x"}]', "invalid JSON at line 3 column 18: Expecting ':' delimiter"),
+        (
+            b'{"Records": [{"eventName": "x"}',
+            "truncated JSON (invalid JSON at line 1 column 32: Expecting ',' delimiter)",
+        ),
+        (
+            b'[\n  {"eventName": "x"},\n    {"eventName" "x"}]',
+            "invalid JSON at line 3 column 18: Expecting ':' delimiter",
+        ),
         (b'{"foo": 1}', "no CloudTrail records: expected Records, Events, a record, an array or JSON lines"),
         (b"42", "no CloudTrail records: expected Records, Events, a record, an array or JSON lines"),
         (b'{"Records": {"eventName": "x"}}', "Records is not an array"),
         (b'{"Records": [1, {"eventName": "Root"}]}', "Records[0] is not a JSON object"),
         (b"[1, 2]", "item 0 is not a JSON object (and 1 more problem)"),
         (b'{"Events": [{"EventId": "x"}]}', "Events[0] has no CloudTrailEvent string"),
-        (b'{"Events": [{"CloudTrailEvent": "{oops"}]}', "Events[0].CloudTrailEvent: invalid JSON at line 1 column 2: "
-         "Expecting property name enclosed in double quotes"),
+        (
+            b'{"Events": [{"CloudTrailEvent": "{oops"}]}',
+            "Events[0].CloudTrailEvent: invalid JSON at line 1 column 2: "
+            "Expecting property name enclosed in double quotes",
+        ),
         (b"\xff\xfe{\x00}\x00", "not JSON: invalid UTF-8 at byte 0"),
         (b"[" * 100_000 + b"]" * 100_000, "JSON nested too deeply to read"),
     ],

@@ -119,5 +119,7 @@ def test_without_isal_the_standard_library_gives_the_same_results(tmp_path: Path
         "print(decompress.BACKEND, [r.record['eventID'] for r in scan.root_records])\n"
     )
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")}
-    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, env=env, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, env=env, check=True
+    )
     assert out.stdout.split(maxsplit=1) == ["gzip", json.dumps([wanted]).replace('"', "'") + "\n"]

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from trail_records import delivered, digest, event_ids, gz, insight, json_lines, lookup, record, root
 
 from rootguard.model.activity import TrailScan
-from rootguard.trail import reference_scan, scan, scan_paths
+from rootguard.trail import reader, reference_scan, scan, scan_paths
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "cloudtrail"
 ORG_TRAIL = "AWSLogs/o-a1b2c3d4e5/123456789012/CloudTrail"
@@ -41,9 +42,14 @@ def _same_hits(fast: TrailScan, reference: TrailScan) -> bool:
 
 def test_digest_and_insight_files_are_skipped_silently(tmp_path: Path) -> None:
     hit = root()
-    write(tmp_path / ORG_TRAIL / "us-east-1/2026/11/02/a_CloudTrail_us-east-1_20261102T0915Z_x.json.gz", gz(delivered([hit])))
+    write(
+        tmp_path / ORG_TRAIL / "us-east-1/2026/11/02/a_CloudTrail_us-east-1_20261102T0915Z_x.json.gz",
+        gz(delivered([hit])),
+    )
     write(tmp_path / "AWSLogs/123456789012/CloudTrail-Digest/us-east-1/2026/11/02/d.json.gz", gz(digest()))
-    write(tmp_path / "AWSLogs/123456789012/CloudTrail-Insight/us-east-1/2026/11/02/i.json.gz", gz(delivered([insight()])))
+    write(
+        tmp_path / "AWSLogs/123456789012/CloudTrail-Insight/us-east-1/2026/11/02/i.json.gz", gz(delivered([insight()]))
+    )
     write(tmp_path / "flat/123456789012_CloudTrail-Digest_us-east-1_t_20261102T0900Z.json.gz", gz(digest()))
     write(tmp_path / "flat/digest-by-content.json", digest())
     write(tmp_path / "flat/insights.json", delivered([insight()]))
@@ -87,14 +93,13 @@ def test_bad_files_are_reported_and_the_good_ones_still_read(tmp_path: Path) -> 
 def test_an_unreadable_file_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     locked = write(tmp_path / "locked.json", delivered([root()]))
     write(tmp_path / "open.json", delivered([root()]))
-    real_read = Path.read_bytes
 
-    def read_bytes(self: Path) -> bytes:
-        if self == locked:
+    def guarded_open(path: str, *args: Any, **kwargs: Any) -> Any:
+        if path == str(locked):
             raise PermissionError(13, "Permission denied")
-        return real_read(self)
+        return open(path, *args, **kwargs)  # noqa: PTH123
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(reader, "open", guarded_open, raising=False)  # tests run as root: chmod would not do
     found = scan_paths([tmp_path])
     assert [(s.path, s.reason) for s in found.skipped] == [(str(locked), "cannot read: Permission denied")]
     assert len(found.root_records) == 1

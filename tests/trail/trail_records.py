@@ -56,7 +56,10 @@ def assume_root(identity: str = "AssumedRole") -> dict[str, Any]:
         identity,
         event_name="AssumeRoot",
         event_source="sts.amazonaws.com",
-        requestParameters={"targetPrincipal": "210987654321", "taskPolicyArn": {"arn": "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"}},
+        requestParameters={
+            "targetPrincipal": "210987654321",
+            "taskPolicyArn": {"arn": "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"},
+        },
     )
 
 

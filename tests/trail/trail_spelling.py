@@ -32,7 +32,9 @@ class Speller:
             items = list(value.items())
             if self.shuffle:
                 self.rng.shuffle(items)
-            inner = ",".join(f"{self._ws()}{self.string(k)}{self._ws()}:{self._ws()}{self.dumps(v)}{self._ws()}" for k, v in items)
+            inner = ",".join(
+                f"{self._ws()}{self.string(k)}{self._ws()}:{self._ws()}{self.dumps(v)}{self._ws()}" for k, v in items
+            )
             return "{" + (inner or self._ws()) + "}"
         if isinstance(value, list):
             inner = ",".join(f"{self._ws()}{self.dumps(v)}{self._ws()}" for v in value)

@@ -115,3 +115,21 @@ def test_unreadable_input_does_not_hide_a_fail() -> None:
 def test_other_accounts_events_do_not_count() -> None:
     foreign = trail_record(RECENT, account="999999999999")
     assert run(AccountBuilder().cloudtrail(foreign)).status is Status.PASS
+
+
+def lookup_only() -> AccountBuilder:
+    return AccountBuilder().no_cloudtrail().cloudtrail_document("lookup-events/us-east-1/root.json", {"Events": []})
+
+
+def test_lookup_events_cover_ninety_days() -> None:
+    assert run(lookup_only(), window=90).status is Status.PASS
+
+
+def test_window_longer_than_lookup_events_reach_is_an_error_not_a_pass() -> None:
+    outcome = run(lookup_only(), window=365)
+    assert outcome.status is Status.ERROR
+    assert "keeps 90 days" in outcome.message
+
+
+def test_archives_are_not_limited_to_ninety_days() -> None:
+    assert run(AccountBuilder().cloudtrail(), window=365).status is Status.PASS

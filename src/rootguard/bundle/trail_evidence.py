@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +72,9 @@ def scan_directory(root: Path, account_id: str) -> TrailScan | Gap:
     scan = _explain_errors(scan, root)
     if scan.files == 0 and not scan.skipped:
         return empty_folder(account_id)
-    return scan
+    lookups = folder / LOOKUP_FOLDER
+    lookup_files = sum(1 for f in lookups.rglob("*.json") if f.is_file()) if lookups.is_dir() else 0
+    return replace(scan, lookup_only=lookup_files >= scan.files)
 
 
 def scan_documents(documents: Mapping[str, Any], account_id: str) -> TrailScan | Gap:
@@ -89,19 +92,22 @@ def scan_documents(documents: Mapping[str, Any], account_id: str) -> TrailScan |
             scans.append(TrailScan(files=1, records=0, root_records=(), skipped=(SkippedSource(path, reason),)))
         else:
             scans.append(scan_bytes(path, json.dumps(document).encode()))
-    return merge(scans)
+    lookup_only = all(f"/{LOOKUP_FOLDER}/" in path for path, _ in items)
+    return replace(merge(scans), lookup_only=lookup_only)
 
 
 def merge(scans: Iterable[TrailScan]) -> TrailScan:
     files = records = 0
     found: list[TrailRecord] = []
     skipped: list[SkippedSource] = []
+    lookup_only = True
     for scan in scans:
+        lookup_only = lookup_only and scan.lookup_only
         files += scan.files
         records += scan.records
         found.extend(scan.root_records)
         skipped.extend(scan.skipped)
-    return TrailScan(files=files, records=records, root_records=tuple(found), skipped=tuple(skipped))
+    return TrailScan(files, records, tuple(found), tuple(skipped), lookup_only=lookup_only and files > 0)
 
 
 def with_records(scan: TrailScan, extra: Iterable[TrailRecord]) -> TrailScan:
@@ -110,7 +116,7 @@ def with_records(scan: TrailScan, extra: Iterable[TrailRecord]) -> TrailScan:
     added = tuple(r for r in extra if id(r.record) not in have)
     if not added:
         return scan
-    return TrailScan(scan.files, scan.records, scan.root_records + added, scan.skipped)
+    return replace(scan, root_records=scan.root_records + added)
 
 
 def _relative(scan: TrailScan, root: Path) -> TrailScan:
@@ -120,9 +126,8 @@ def _relative(scan: TrailScan, root: Path) -> TrailScan:
         except ValueError:
             return path
 
-    return TrailScan(
-        files=scan.files,
-        records=scan.records,
+    return replace(
+        scan,
         root_records=tuple(TrailRecord(r.record, rel(r.source)) for r in scan.root_records),
         skipped=tuple(SkippedSource(rel(s.path), s.reason) for s in scan.skipped),
     )
@@ -140,4 +145,4 @@ def _explain_errors(scan: TrailScan, root: Path) -> TrailScan:
             except (OSError, ValueError):
                 reason = None
         explained.append(SkippedSource(skipped.path, reason) if reason else skipped)
-    return TrailScan(scan.files, scan.records, scan.root_records, tuple(explained))
+    return replace(scan, skipped=tuple(explained))

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from rootguard.analysis.root_activity import analyze
 from rootguard.checks.registry import EvaluationContext, Outcome, check, cis, errored, failed_at, passed
-from rootguard.model.activity import ActivityEvent, Category, TrailScan
+from rootguard.model.activity import LOOKUP_EVENTS_REACH, ActivityEvent, Category, TrailScan
 from rootguard.model.evidence import AccountEvidence
 from rootguard.model.findings import Severity
 from rootguard.model.gaps import Gap, GapKind
@@ -115,6 +115,20 @@ def root_activity(account: AccountEvidence, ctx: EvaluationContext) -> Outcome:
         )
         return errored(
             "No unapproved root activity in what could be read, but not everything could be.", gap, **evidence
+        )
+    reach = ctx.collected_at - LOOKUP_EVENTS_REACH
+    if scan.lookup_only and since < reach - timedelta(hours=1):
+        gap = Gap(
+            GapKind.INCOMPLETE,
+            f"{account.account_id}/cloudtrail-logs/lookup-events/",
+            f"LookupEvents keeps 90 days, so the evidence reaches back only to {format_timestamp(reach)}.",
+            "use --window 90 or less, or read the trail's S3 archive (rootguard activity --logs s3://…)",
+        )
+        return errored(
+            f"No unapproved root activity since {format_timestamp(reach)}, but the window starts at "
+            f"{format_timestamp(since)}.",
+            gap,
+            **evidence,
         )
     return passed(_quiet(events, scan, period), **evidence)
 

@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import botocore.exceptions
@@ -24,6 +24,8 @@ from rootguard.bundle.store import error_document
 from rootguard.bundle.trail_evidence import lookup_path
 from rootguard.collect.aws import Aws, cli_shape, error_code, error_message, fatal
 from rootguard.collect.iam import caller_identity
+from rootguard.errors import CredentialsError
+from rootguard.model.activity import LOOKUP_EVENTS_REACH
 
 REQUIRED_ACTIONS = ("ec2:DescribeRegions", "cloudtrail:LookupEvents")
 
@@ -70,11 +72,22 @@ def enabled_regions(ec2: Any) -> list[str] | dict[str, Any]:
         if raised is not error:
             raise raised from None
         return error_document(error_code(error), error_message(error))
+    except botocore.exceptions.BotoCoreError as error:
+        return _unanswered(error)
     return sorted(
         region["RegionName"]
         for region in answer.get("Regions", [])
         if region.get("OptInStatus", "opt-in-not-required") != "not-opted-in"
     )
+
+
+def _unanswered(error: botocore.exceptions.BotoCoreError) -> dict[str, Any]:
+    """A call that got no answer: credentials that cannot be refreshed stop the run; anything else
+    (a timeout, one Region's endpoint out of reach) is stored, and root-activity reports it."""
+    raised = fatal(error)
+    if isinstance(raised, CredentialsError):
+        raise raised from None
+    return error_document(type(error).__name__, str(error))
 
 
 def lookup_region(
@@ -102,7 +115,7 @@ def lookup_region(
                 raise raised from None
             return error_document(error_code(error), error_message(error))
         except botocore.exceptions.BotoCoreError as error:
-            return error_document(type(error).__name__, str(error))
+            return _unanswered(error)
         events.extend(cli_shape(page.get("Events", [])))
         token = page.get("NextToken")
         if not token:
@@ -147,7 +160,7 @@ def lookup_root_events(
     return dict(sorted(results.items()))
 
 
-LOOKBACK = timedelta(days=90)
+LOOKBACK = LOOKUP_EVENTS_REACH
 """LookupEvents keeps 90 days; a live collection takes all of it so offline audits can use any window."""
 
 

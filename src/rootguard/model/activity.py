@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from rootguard.model.approvals import Approval
+
+LOOKUP_EVENTS_REACH = timedelta(days=90)
+"""How far back the CloudTrail LookupEvents API (event history) reaches."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ class TrailScan:
     """Records whose ``userIdentity.type`` is ``Root``, plus ``sts:AssumeRoot`` calls by anyone."""
     skipped: tuple[SkippedSource, ...] = field(default=())
     """Inputs that could not be read (corrupt gzip, truncated JSON …). Digest files are not listed."""
+    lookup_only: bool = False
+    """Every input was LookupEvents output, which reaches back 90 days from collection at most."""
 
 
 class Category(StrEnum):

@@ -64,6 +64,8 @@ class Input:
 
 def is_skipped_name(path: str) -> bool:
     """Digest and Insight files, by folder or name (a file path or an S3 key)."""
+    if "CloudTrail-" not in path:
+        return False  # the common case, decided without splitting the path
     parts = path.split("/")
     return any(p in SKIPPED_FOLDERS for p in parts[:-1]) or any(s in parts[-1] for s in SKIPPED_NAME_PARTS)
 

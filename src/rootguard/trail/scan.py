@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -90,9 +92,13 @@ def _run(chunks: list[list[Input]], processes: int) -> Iterator[Tally]:
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    """forkserver where there is one: forking a process that runs threads (a progress display) can
-    deadlock the child; the server forks workers from a clean, single-threaded process."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
+    """fork when this process runs no other thread (cheap, and the caller's main module is not
+    imported again); otherwise forkserver, because a forked child can inherit a lock that another
+    thread (a progress display) held, and hang on it. macOS and Windows use spawn."""
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["rootguard.trail.scan"])
         return context
