@@ -97,7 +97,8 @@ from pathlib import Path
 from rootguard.trail import scan_paths
 
 now = datetime.now(UTC)
-scan = scan_paths([Path(sys.argv[1])], since=now - timedelta(days=int(sys.argv[2])), until=now, workers=int(sys.argv[3]))
+since = now - timedelta(days=int(sys.argv[2]))
+scan = scan_paths([Path(sys.argv[1])], since=since, until=now, workers=int(sys.argv[3]))
 ids = []
 for found in scan.root_records:
     record = getattr(found, "record", found)
@@ -645,6 +646,7 @@ class Plan:
 
 def plan_rows(corpus: Corpus, args: argparse.Namespace, env: dict[str, str], work: Path) -> Plan:
     python, top = sys.executable, str(corpus.root)
+    logs = str(corpus.root / "AWSLogs")  # what a user points rootguard at: the bucket's content
     benches: list[Bench] = []
     skipped: list[str] = []
     versions: dict[str, str] = {}
@@ -673,7 +675,7 @@ def plan_rows(corpus: Corpus, args: argparse.Namespace, env: dict[str, str], wor
             "rootguard",
             "activity",
             "--logs",
-            top,
+            logs,
             "--format",
             "json",
             "--quiet",
@@ -691,7 +693,7 @@ def plan_rows(corpus: Corpus, args: argparse.Namespace, env: dict[str, str], wor
             )
         )
     elif mode == "library":
-        argv = (python, "-c", ROOTGUARD_LIBRARY_SCRIPT, top, SINCE_DAYS, str(args.workers))
+        argv = (python, "-c", ROOTGUARD_LIBRARY_SCRIPT, logs, SINCE_DAYS, str(args.workers))
         benches.append(
             Bench(
                 "rootguard",
@@ -714,6 +716,7 @@ def plan_rows(corpus: Corpus, args: argparse.Namespace, env: dict[str, str], wor
         filter_ = f"jq -c '{JQ_FILTER}'"
         if args.jq_sample < 1.0:
             listing, files, scale = jq_sample(corpus, args.jq_sample, args.seed, work)
+            total = len(corpus.log_files())
             script = f"set -o pipefail; cd {top} && xargs -0 -a {listing} zcat | {filter_}"
             benches.append(
                 Bench(
@@ -723,7 +726,7 @@ def plan_rows(corpus: Corpus, args: argparse.Namespace, env: dict[str, str], wor
                     parse_jq,
                     corpus.expected_ids(gz_only=True, files=files),
                     scale=scale,
-                    note=f"extrapolated from {len(files):,} of {len(corpus.log_files()):,} files (1/{scale:.1f} of the JSON)",
+                    note=f"extrapolated from {len(files):,} of {total:,} files (1/{scale:.1f} of the JSON)",
                 )
             )
         else:
@@ -854,7 +857,7 @@ def markdown_table(results: list[Result], json_bytes: int) -> str:
         "|" + "|".join("---:" if justify == "right" else "---" for _, _, justify in TABLE_COLUMNS) + "|",
     ]
     lines.extend(
-        "| " + " | ".join(row[key] or " " for key, _, _ in TABLE_COLUMNS) + " |"
+        "| " + " | ".join((row[key] or " ").replace("|", "\\|") for key, _, _ in TABLE_COLUMNS) + " |"
         for row in rows_for_display(results, json_bytes)
     )
     return "\n".join(lines)

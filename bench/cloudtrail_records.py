@@ -128,7 +128,6 @@ class Caller:
     calls: list[int]
     call_weights: list[float]
     console: bool = False
-    name: str = ""
     vpce: str = ""
     """Text of the VPC endpoint members when the caller reaches AWS through one, else empty."""
     key: str = ""
@@ -169,18 +168,44 @@ def make_resources(rng: random.Random, account: str) -> dict[str, list[str]]:
     }
 
 
-def population(seed: int, account: str, start: float) -> Population:
-    rng = random.Random(f"{seed}/population/{account}")
-    resources = make_resources(rng, account)
-    by_kind: dict[str, list[Caller]] = {kind: [] for kind, _ in IDENTITY_MIX}
-    cat = CATALOGUE
-    workload_calls = [i for i, c in enumerate(cat) if c.who == "principal"]
+@dataclass
+class Draw:
+    """What the callers of one account are drawn from."""
 
-    def repertoire(size: int) -> tuple[list[int], list[float]]:
-        calls = rng.sample(workload_calls, min(size, len(workload_calls)))
+    rng: random.Random
+    account: str
+    start: float
+    resources: dict[str, list[str]]
+
+    def calls(self, who: str) -> list[int]:
+        return [i for i, call in enumerate(CATALOGUE) if call.who == who]
+
+    def repertoire(self, size: int) -> tuple[list[int], list[float]]:
+        workload = self.calls("principal")
+        calls = self.rng.sample(workload, min(size, len(workload)))
         return calls, zipf_weights(len(calls), 1.3)
 
-    # Roles: workload roles on EC2/ECS/Lambda, SSO roles used by people, automation (CI, Terraform).
+
+def population(seed: int, account: str, start: float) -> Population:
+    rng = random.Random(f"{seed}/population/{account}")
+    draw = Draw(rng, account, start, make_resources(rng, account))
+    by_kind = {
+        "AssumedRole": roles(draw),
+        "AWSService": services(draw),
+        "IAMUser": users(draw),
+        "AWSAccount": other_accounts(draw),
+        "FederatedUser": federated_users(draw),
+        "none": service_events(draw),
+        "Unknown": unknown_sign_ins(draw),
+    }
+    weights = {kind: zipf_weights(len(callers)) for kind, callers in by_kind.items()}
+    return Population(account, by_kind, weights, draw.resources, "AKIA" + token(rng, 16), "ASIA" + token(rng, 16))
+
+
+def roles(draw: Draw) -> list[Caller]:
+    """Workload roles on EC2 and Lambda, SSO roles used by people, automation (CI, Terraform); 1–4 sessions each."""
+    rng, account = draw.rng, draw.account
+    callers = []
     for index in range(48):
         style = rng.choices(("ec2", "lambda", "sso", "automation"), weights=(4, 3, 2, 2))[0]
         app = rng.choice(("billing", "checkout", "search", "ledger", "reports", "auth", "ingest", "media"))
@@ -193,17 +218,7 @@ def population(seed: int, account: str, start: float) -> Population:
             path = ""
         role_id = "AROA" + token(rng, 17)
         for _session in range(rng.randint(1, 4)):
-            if style == "ec2":
-                session = rng.choice(resources["instance"])
-            elif style == "lambda":
-                session = rng.choice(resources["function"])
-            elif style == "sso":
-                session = f"{rng.choice(('alice', 'bob', 'carol', 'dan', 'erin', 'frank'))}@example.com"
-            else:
-                tool = rng.choice(("terraform", "github-actions", "jenkins", "botocore-session"))
-                session = f"{tool}-{rng.getrandbits(30)}"
-            created = iso(start - rng.randrange(3600, 6 * 3600))
-            attributes = {"creationDate": created, "mfaAuthenticated": "true" if style == "sso" else "false"}
+            session = session_name(draw, style)
             context: dict[str, Any] = {
                 "sessionIssuer": {
                     "type": "Role",
@@ -213,39 +228,66 @@ def population(seed: int, account: str, start: float) -> Population:
                     "userName": role,
                 },
                 "webIdFederationData": {},
-                "attributes": attributes,
+                "attributes": {
+                    "creationDate": iso(draw.start - rng.randrange(3600, 6 * 3600)),
+                    "mfaAuthenticated": "true" if style == "sso" else "false",
+                },
             }
             if style == "ec2":
                 context["ec2RoleDelivery"] = "2.0"
+            key = "ASIA" + token(rng, 16)
             identity = {
                 "type": "AssumedRole",
                 "principalId": f"{role_id}:{session}",
                 "arn": f"arn:aws:sts::{account}:assumed-role/{role}/{session}",
                 "accountId": account,
-                "accessKeyId": "ASIA" + token(rng, 16),
+                "accessKeyId": key,
                 "sessionContext": context,
             }
-            calls, weights = repertoire(rng.randint(3, 9))
+            calls, weights = draw.repertoire(rng.randint(3, 9))
             ua = rng.choice(UA_BROWSER) if style == "sso" and rng.random() < 0.5 else rng.choice(UA_SDK)
-            caller = Caller(
-                "AssumedRole", dumps(identity), public_ip(rng), dumps(ua), calls, weights, console=ua in UA_BROWSER
-            )
-            caller.key = identity["accessKeyId"]
+            caller = Caller("AssumedRole", dumps(identity), public_ip(rng), dumps(ua), calls, weights, ua in UA_BROWSER)
+            caller.key = key
             if style in ("ec2", "lambda") and rng.random() < 0.5:
-                caller.vpce = f',"vpcEndpointId":"{rng.choice(resources["vpce"])}","vpcEndpointAccountId":"{account}"'
-            by_kind["AssumedRole"].append(caller)
-    service_calls = [i for i, c in enumerate(cat) if c.who == "service"]
+                endpoint = rng.choice(draw.resources["vpce"])
+                caller.vpce = f',"vpcEndpointId":"{endpoint}","vpcEndpointAccountId":"{account}"'
+            callers.append(caller)
+    return callers
+
+
+def session_name(draw: Draw, style: str) -> str:
+    rng = draw.rng
+    if style == "ec2":
+        return rng.choice(draw.resources["instance"])
+    if style == "lambda":
+        return rng.choice(draw.resources["function"])
+    if style == "sso":
+        return f"{rng.choice(('alice', 'bob', 'carol', 'dan', 'erin', 'frank'))}@example.com"
+    tool = rng.choice(("terraform", "github-actions", "jenkins", "botocore-session"))
+    return f"{tool}-{rng.getrandbits(30)}"
+
+
+def services(draw: Draw) -> list[Caller]:
+    service_calls = draw.calls("service")
+    callers = []
     for principal in SERVICE_PRINCIPALS:
         identity = {"type": "AWSService", "invokedBy": principal}
         # AssumeRole (a service taking a role for a function or task) is the most common service call.
-        calls = [service_calls[0], *rng.sample(service_calls[1:], rng.randint(1, len(service_calls) - 1))]
-        by_kind["AWSService"].append(
+        others = draw.rng.sample(service_calls[1:], draw.rng.randint(1, len(service_calls) - 1))
+        calls = [service_calls[0], *others]
+        callers.append(
             Caller("AWSService", dumps(identity), principal, dumps(principal), calls, zipf_weights(len(calls)))
         )
+    return callers
+
+
+def users(draw: Draw) -> list[Caller]:
+    rng, account = draw.rng, draw.account
+    callers = []
     for index in range(18):
         user = rng.choice(("deploy", "backup", "monitoring", "legacy-app", "ci", "ops", "svc")) + f"-{index}"
         console = index % 5 == 0
-        identity = {
+        identity: dict[str, Any] = {
             "type": "IAMUser",
             "principalId": "AIDA" + token(rng, 17),
             "arn": f"arn:aws:iam::{account}:user/{user}",
@@ -254,23 +296,29 @@ def population(seed: int, account: str, start: float) -> Population:
             "userName": user,
         }
         if console:
-            identity["sessionContext"] = {
-                "attributes": {"creationDate": iso(start - rng.randrange(600, 7200)), "mfaAuthenticated": "true"}
-            }
-        calls, weights = repertoire(rng.randint(2, 6))
+            created = iso(draw.start - rng.randrange(600, 7200))
+            identity["sessionContext"] = {"attributes": {"creationDate": created, "mfaAuthenticated": "true"}}
+        calls, weights = draw.repertoire(rng.randint(2, 6))
         ua = rng.choice(UA_BROWSER if console else UA_SDK)
-        by_kind["IAMUser"].append(
-            Caller("IAMUser", dumps(identity), public_ip(rng), dumps(ua), calls, weights, console, user)
-        )
+        callers.append(Caller("IAMUser", dumps(identity), public_ip(rng), dumps(ua), calls, weights, console))
+    return callers
+
+
+def other_accounts(draw: Draw) -> list[Caller]:
+    rng = draw.rng
+    callers = []
     for _ in range(5):
         other = f"{rng.randrange(10**11, 10**12)}"
         identity = {"type": "AWSAccount", "principalId": "AROA" + token(rng, 17) + ":audit", "accountId": other}
-        calls, weights = repertoire(3)
-        by_kind["AWSAccount"].append(
-            Caller("AWSAccount", dumps(identity), public_ip(rng), dumps(rng.choice(UA_SDK)), calls, weights)
-        )
+        calls, weights = draw.repertoire(3)
+        callers.append(Caller("AWSAccount", dumps(identity), public_ip(rng), dumps(rng.choice(UA_SDK)), calls, weights))
+    return callers
+
+
+def federated_users(draw: Draw) -> list[Caller]:
+    rng, account = draw.rng, draw.account
+    callers = []
     for name in ("partner-sync", "legacy-sso", "vendor-backup"):
-        issuer_id = "AIDA" + token(rng, 17)
         identity = {
             "type": "FederatedUser",
             "principalId": f"{account}:{name}",
@@ -280,33 +328,40 @@ def population(seed: int, account: str, start: float) -> Population:
             "sessionContext": {
                 "sessionIssuer": {
                     "type": "IAMUser",
-                    "principalId": issuer_id,
+                    "principalId": "AIDA" + token(rng, 17),
                     "arn": f"arn:aws:iam::{account}:user/federation-broker",
                     "accountId": account,
                     "userName": "federation-broker",
                 },
                 "webIdFederationData": {},
-                "attributes": {"creationDate": iso(start - 1800), "mfaAuthenticated": "false"},
+                "attributes": {"creationDate": iso(draw.start - 1800), "mfaAuthenticated": "false"},
             },
         }
-        calls, weights = repertoire(3)
-        by_kind["FederatedUser"].append(
-            Caller("FederatedUser", dumps(identity), public_ip(rng), dumps(rng.choice(UA_SDK)), calls, weights)
+        calls, weights = draw.repertoire(3)
+        agent = dumps(rng.choice(UA_SDK))
+        callers.append(Caller("FederatedUser", dumps(identity), public_ip(rng), agent, calls, weights))
+    return callers
+
+
+def service_events(draw: Draw) -> list[Caller]:
+    """AwsServiceEvent records: their userIdentity has no type."""
+    calls = draw.calls("event")
+    return [
+        Caller(
+            "none", dumps({"accountId": draw.account, "invokedBy": by}), by, dumps(by), calls, zipf_weights(len(calls))
         )
-    event_calls = [i for i, c in enumerate(cat) if c.who == "event"]
-    for invoker in ("AWS Internal", "kms.amazonaws.com", "health.amazonaws.com"):
-        identity = {"accountId": account, "invokedBy": invoker}
-        by_kind["none"].append(
-            Caller("none", dumps(identity), invoker, dumps(invoker), event_calls, zipf_weights(len(event_calls)))
-        )
-    signin = [i for i, c in enumerate(cat) if c.who == "signin-failure"]
-    for _ in range(3):
-        identity = {"type": "Unknown", "principalId": "", "accountId": account, "accessKeyId": "", "userName": ""}
-        by_kind["Unknown"].append(
-            Caller("Unknown", dumps(identity), public_ip(rng), dumps(rng.choice(UA_BROWSER)), signin, [1.0])
-        )
-    weights = {kind: zipf_weights(len(callers)) for kind, callers in by_kind.items()}
-    return Population(account, by_kind, weights, resources, "AKIA" + token(rng, 16), "ASIA" + token(rng, 16))
+        for by in ("AWS Internal", "kms.amazonaws.com", "health.amazonaws.com")
+    ]
+
+
+def unknown_sign_ins(draw: Draw) -> list[Caller]:
+    """Failed console sign-ins with a user name AWS does not know."""
+    identity = {"type": "Unknown", "principalId": "", "accountId": draw.account, "accessKeyId": "", "userName": ""}
+    calls = draw.calls("signin-failure")
+    return [
+        Caller("Unknown", dumps(identity), public_ip(draw.rng), dumps(draw.rng.choice(UA_BROWSER)), calls, [1.0])
+        for _ in range(3)
+    ]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -334,7 +389,6 @@ class Call:
     """Additional top-level members, as ',"key":value' text, placed after responseElements."""
     tail: Callable[[Ctx], str] | None = None
     """Members placed after readOnly (resources, sharedEventID …), as ',"key":value' text."""
-    api_version: str | None = None
 
 
 def pick(ctx: Ctx, pool: str) -> str:
@@ -345,13 +399,18 @@ def arn(ctx: Ctx, service: str, resource: str) -> str:
     return f"arn:aws:{service}:{ctx.region}:{ctx.pop.account}:{resource}"
 
 
+def resources(ctx: Ctx, kind: str, resource_arn: str) -> str:
+    return f',"resources":[{{"accountId":"{ctx.pop.account}","type":"{kind}","ARN":"{resource_arn}"}}]'
+
+
 def kms_resources(ctx: Ctx) -> str:
-    key = pick(ctx, "key")
-    shared = uuid4(ctx.rng)
-    return (
-        f',"resources":[{dumps({"accountId": ctx.pop.account, "type": "AWS::KMS::Key", "ARN": arn(ctx, "kms", f"key/{key}")})}]'
-        f',"sharedEventID":"{shared}"'
-    )
+    key_arn = arn(ctx, "kms", f"key/{pick(ctx, 'key')}")
+    return resources(ctx, "AWS::KMS::Key", key_arn) + f',"sharedEventID":"{uuid4(ctx.rng)}"'
+
+
+def health_event_details(ctx: Ctx) -> str:
+    details = {"eventTypeCode": "AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED", "affectedEntity": pick(ctx, "instance")}
+    return f',"serviceEventDetails":{dumps(details)}'
 
 
 def s3_extra(ctx: Ctx) -> str:
@@ -476,7 +535,7 @@ def service_event_details(ctx: Ctx) -> str:
 
 
 CATALOGUE: tuple[Call, ...] = (
-    Call("ec2.amazonaws.com", "DescribeInstances", True, describe_instances, api_version=None),
+    Call("ec2.amazonaws.com", "DescribeInstances", True, describe_instances),
     Call(
         "ec2.amazonaws.com",
         "DescribeSecurityGroups",
@@ -568,16 +627,7 @@ CATALOGUE: tuple[Call, ...] = (
         "DescribeTable",
         True,
         lambda c: f'{{"tableName":"{pick(c, "table")}"}}',
-        tail=lambda c: (
-            ',"resources":[%s]'
-            % dumps(
-                {
-                    "accountId": c.pop.account,
-                    "type": "AWS::DynamoDB::Table",
-                    "ARN": arn(c, "dynamodb", f"table/{pick(c, 'table')}"),
-                }
-            )
-        ),
+        tail=lambda c: resources(c, "AWS::DynamoDB::Table", arn(c, "dynamodb", f"table/{pick(c, 'table')}")),
     ),
     Call("ecr.amazonaws.com", "GetAuthorizationToken", True, lambda _c: '{"registryIds":[]}'),
     Call(
@@ -646,10 +696,7 @@ CATALOGUE: tuple[Call, ...] = (
         True,
         lambda _c: "null",
         who="event",
-        extra=lambda c: (
-            ',"serviceEventDetails":%s'
-            % dumps({"eventTypeCode": "AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED", "affectedEntity": pick(c, "instance")})
-        ),
+        extra=health_event_details,
     ),
     # Failed console sign-in by an unknown user
     Call(
@@ -668,8 +715,8 @@ CATALOGUE: tuple[Call, ...] = (
 # Records
 
 
-def record_text(ctx: Ctx, caller: Caller, identity: str, call: Call, request: str, event_id: str) -> str:
-    """One record as compact JSON, members in CloudTrail's order."""
+def record_text(ctx: Ctx, caller: Caller, call: Call, *, identity: str, request: str, event_id: str) -> str:
+    """One record as compact JSON, members in CloudTrail's order; ``identity`` is the caller's, maybe renewed."""
     rng = ctx.rng
     event_type = {"event": "AwsServiceEvent", "signin-failure": "AwsConsoleSignIn"}.get(call.who, "AwsApiCall")
     parts = [
@@ -766,8 +813,7 @@ def api_call(
     ctx: Ctx,
     identity: dict[str, Any],
     event_id: str,
-    source: str,
-    name: str,
+    action: tuple[str, str],
     request: Any,
     *,
     ip: str,
@@ -779,8 +825,8 @@ def api_call(
         "eventVersion": "1.09",
         "userIdentity": identity,
         "eventTime": iso(ctx.when),
-        "eventSource": source,
-        "eventName": name,
+        "eventSource": action[0],
+        "eventName": action[1],
         "awsRegion": ctx.region,
         "sourceIPAddress": ip,
         "userAgent": agent,
@@ -817,28 +863,51 @@ def root_record(ctx: Ctx, kind: str, event_id: str) -> dict[str, Any]:
         )
         request = {"userName": f"breakglass-{rng.randrange(100)}"}
         record = api_call(
-            ctx, identity, event_id, "iam.amazonaws.com", "CreateUser", request, ip=public_ip(rng), agent=UA_BROWSER[1]
+            ctx,
+            identity,
+            event_id,
+            ("iam.amazonaws.com", "CreateUser"),
+            request,
+            ip=public_ip(rng),
+            agent=UA_BROWSER[1],
         )
         record["sessionCredentialFromConsole"] = "true"
         return record
     if kind == "access-key":
         identity = root_identity(pop, accessKeyId=pop.root_key)
         return api_call(
-            ctx, identity, event_id, "ec2.amazonaws.com", "DescribeInstances", {"instancesSet": {}, "filterSet": {}},
-            ip=public_ip(rng), agent=UA_SDK[1], read_only=True,
-        )  # fmt: skip
+            ctx,
+            identity,
+            event_id,
+            ("ec2.amazonaws.com", "DescribeInstances"),
+            {"instancesSet": {}, "filterSet": {}},
+            ip=public_ip(rng),
+            agent=UA_SDK[1],
+            read_only=True,
+        )
     if kind == "service-invoked":
         identity = root_identity(pop, invokedBy="autoscaling.amazonaws.com")
         request = {"instancesSet": {"items": [{"imageId": "ami-0c02fb55956c7d316", "minCount": 1, "maxCount": 1}]}}
         return api_call(
-            ctx, identity, event_id, "ec2.amazonaws.com", "RunInstances", request,
-            ip="autoscaling.amazonaws.com", agent="autoscaling.amazonaws.com",
-        )  # fmt: skip
+            ctx,
+            identity,
+            event_id,
+            ("ec2.amazonaws.com", "RunInstances"),
+            request,
+            ip="autoscaling.amazonaws.com",
+            agent="autoscaling.amazonaws.com",
+        )
     if kind == "service-event":
         record = api_call(
-            ctx, root_identity(pop), event_id, "signin.amazonaws.com", "CredentialVerification", None,
-            ip=public_ip(rng), agent=UA_BROWSER[2], event_type="AwsServiceEvent",
-        )  # fmt: skip
+            ctx,
+            root_identity(pop),
+            event_id,
+            ("signin.amazonaws.com", "CredentialVerification"),
+            None,
+            ip=public_ip(rng),
+            agent=UA_BROWSER[2],
+            event_type="AwsServiceEvent",
+        )
         record["awsRegion"] = "us-east-1"
         record["serviceEventDetails"] = {"CredentialVerification": "Success"}
         record["additionalEventData"] = {"CredentialType": "PASSWORD"}
@@ -853,10 +922,14 @@ def root_record(ctx: Ctx, kind: str, event_id: str) -> dict[str, Any]:
             },
         )
         return api_call(
-            ctx, identity, event_id, "s3.amazonaws.com", "DeleteBucketPolicy",
+            ctx,
+            identity,
+            event_id,
+            ("s3.amazonaws.com", "DeleteBucketPolicy"),
             {"bucketName": pick(ctx, "bucket"), "Host": f"s3.{ctx.region}.amazonaws.com", "policy": ""},
-            ip=public_ip(rng), agent=UA_SDK[1],
-        )  # fmt: skip
+            ip=public_ip(rng),
+            agent=UA_SDK[1],
+        )
     raise ValueError(f"unknown root kind {kind!r}")
 
 
@@ -886,7 +959,7 @@ def decoy_record(ctx: Ctx, kind: str, event_id: str) -> str:
             },
         }
         record = api_call(
-            ctx, identity, event_id, "iam.amazonaws.com", "ListUsers", None, ip=public_ip(rng), agent=UA_SDK[0]
+            ctx, identity, event_id, ("iam.amazonaws.com", "ListUsers"), None, ip=public_ip(rng), agent=UA_SDK[0]
         )
     elif kind in ("iam-user-Root", "iam-user-root"):
         user = "Root" if kind == "iam-user-Root" else "root"
@@ -899,17 +972,22 @@ def decoy_record(ctx: Ctx, kind: str, event_id: str) -> str:
             "userName": user,
         }
         record = api_call(
-            ctx, identity, event_id, "s3.amazonaws.com", "ListBuckets", {"Host": "s3.amazonaws.com"},
-            ip=public_ip(rng), agent=UA_SDK[1], read_only=True,
-        )  # fmt: skip
+            ctx,
+            identity,
+            event_id,
+            ("s3.amazonaws.com", "ListBuckets"),
+            {"Host": "s3.amazonaws.com"},
+            ip=public_ip(rng),
+            agent=UA_SDK[1],
+            read_only=True,
+        )
     elif kind == "nested-userIdentity-Root":
         request = {"testEvent": {"userIdentity": {"type": "Root"}, "eventName": "ConsoleLogin"}, "eventPattern": "{}"}
         record = api_call(
             ctx,
             someone,
             event_id,
-            "events.amazonaws.com",
-            "TestEventPattern",
+            ("events.amazonaws.com", "TestEventPattern"),
             request,
             ip=public_ip(rng),
             agent=UA_SDK[0],
@@ -920,8 +998,7 @@ def decoy_record(ctx: Ctx, kind: str, event_id: str) -> str:
             ctx,
             someone,
             event_id,
-            "organizations.amazonaws.com",
-            "ListChildren",
+            ("organizations.amazonaws.com", "ListChildren"),
             request,
             ip=public_ip(rng),
             agent=UA_SDK[0],
@@ -944,7 +1021,7 @@ def decoy_record(ctx: Ctx, kind: str, event_id: str) -> str:
             "userIdentity": dumps({"type": "Root"}),
         }
         record = api_call(
-            ctx, someone, event_id, "s3.amazonaws.com", "PutBucketPolicy", request, ip=public_ip(rng), agent=UA_SDK[4]
+            ctx, someone, event_id, ("s3.amazonaws.com", "PutBucketPolicy"), request, ip=public_ip(rng), agent=UA_SDK[4]
         )
     elif kind == "eventbridge-pattern-Root":
         pattern = {
@@ -953,7 +1030,7 @@ def decoy_record(ctx: Ctx, kind: str, event_id: str) -> str:
         }
         request = {"name": "root-sign-in", "eventPattern": dumps(pattern), "state": "ENABLED"}
         record = api_call(
-            ctx, someone, event_id, "events.amazonaws.com", "PutRule", request, ip=public_ip(rng), agent=UA_SDK[4]
+            ctx, someone, event_id, ("events.amazonaws.com", "PutRule"), request, ip=public_ip(rng), agent=UA_SDK[4]
         )
     elif kind == "metric-filter-Root":
         pattern = CIS_ROOT_FILTER
@@ -966,7 +1043,13 @@ def decoy_record(ctx: Ctx, kind: str, event_id: str) -> str:
             ],
         }
         record = api_call(
-            ctx, someone, event_id, "logs.amazonaws.com", "PutMetricFilter", request, ip=public_ip(rng), agent=UA_SDK[4]
+            ctx,
+            someone,
+            event_id,
+            ("logs.amazonaws.com", "PutMetricFilter"),
+            request,
+            ip=public_ip(rng),
+            agent=UA_SDK[4],
         )
     elif kind == "escaped-unicode-Root-in-string":
         request = {"alarmName": "ROOT_SENTINEL", "alarmDescription": "ROOT_SENTINEL"}
@@ -974,8 +1057,7 @@ def decoy_record(ctx: Ctx, kind: str, event_id: str) -> str:
             ctx,
             someone,
             event_id,
-            "monitoring.amazonaws.com",
-            "PutMetricAlarm",
+            ("monitoring.amazonaws.com", "PutMetricAlarm"),
             request,
             ip=public_ip(rng),
             agent=UA_SDK[4],
@@ -985,9 +1067,15 @@ def decoy_record(ctx: Ctx, kind: str, event_id: str) -> str:
     elif kind == "typeless-identity":
         identity = {"accountId": account, "invokedBy": "AWS Internal", "principalId": "root"}
         record = api_call(
-            ctx, identity, event_id, "kms.amazonaws.com", "RotateKey", None, ip="AWS Internal", agent="AWS Internal",
+            ctx,
+            identity,
+            event_id,
+            ("kms.amazonaws.com", "RotateKey"),
+            None,
+            ip="AWS Internal",
+            agent="AWS Internal",
             event_type="AwsServiceEvent",
-        )  # fmt: skip
+        )
     else:
         raise ValueError(f"unknown decoy kind {kind!r}")
     return dumps(record)
