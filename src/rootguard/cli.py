@@ -7,28 +7,17 @@ Exit codes (contract §2): 0 clean, 1 a FAIL at or above --fail-on, 2 usage or u
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from datetime import datetime
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, assert_never
+from typing import assert_never
 
-from rootguard import __version__
-from rootguard.errors import OutputError, RootguardError, UsageError
+from rootguard import __version__, cli_activity
+from rootguard import cli_support as support
+from rootguard.cli_support import OutputFormat, Parser
+from rootguard.errors import RootguardError, UsageError
 from rootguard.model.findings import AuditReport, Severity
-from rootguard.model.timestamps import parse_timestamp
-
-if TYPE_CHECKING:
-    from rootguard.activity import ActivityReport
-
-
-class OutputFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-
 
 AUDIT_EXAMPLES = """\
 examples:
@@ -53,41 +42,16 @@ The bundle holds AWS CLI output (contract §5); files are readable by their owne
 """
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(2, f"rootguard: error: {message}\n")
-
-
-def _window(text: str) -> int:
-    try:
-        days = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--window takes a whole number of days, not {text!r}") from None
-    if days < 1:
-        raise argparse.ArgumentTypeError("--window must be at least 1 day")
-    return days
-
-
-def _as_of(text: str) -> datetime:
-    try:
-        return parse_timestamp(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"--as-of takes an ISO 8601 timestamp such as 2026-11-20T12:00:00Z, not {text!r}"
-        ) from None
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog="rootguard",
         description="End the everyday use of the AWS root user, and prove it.",
         epilog="Run `rootguard <command> --help` for a command's options and examples.",
     )
     parser.add_argument("--version", action="version", version=f"rootguard {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="command", required=True, parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", metavar="command", required=True, parser_class=Parser)
 
-    aws = _Parser(add_help=False)
+    aws = Parser(add_help=False)
     group = aws.add_argument_group("AWS access (standard credential chain; AWS_ENDPOINT_URL is honoured)")
     group.add_argument("--profile", help="AWS profile to use")
     group.add_argument("--region", help="Region for the STS and IAM endpoints (default: the profile's, else us-east-1)")
@@ -110,13 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE (default: stdout)")
     audit.add_argument(
         "--as-of",
-        type=_as_of,
+        type=support.as_of,
         metavar="TIMESTAMP",
         help="evaluate as of this time (default: collection time)",
     )
     audit.add_argument(
         "--window",
-        type=_window,
+        type=support.days,
         default=90,
         metavar="DAYS",
         help="how far back recent root use reaches (default 90)",
@@ -145,57 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
             action="store_true",
             help="live runs: skip CloudTrail LookupEvents (faster; root-activity then reports ERROR)",
         )
-    _add_activity(commands, aws)
+    cli_activity.add_parser(commands, aws)
     return parser
-
-
-ACTIVITY_EXAMPLES = """\
-examples:
-  rootguard activity --demo                                  the demo organisation's month of CloudTrail
-  rootguard activity --logs ./AWSLogs --since 30             delivered log files (a tree, .json or .json.gz)
-  rootguard activity --logs s3://my-trail-bucket/AWSLogs/    the same, read from S3 (s3:ListBucket, s3:GetObject)
-  rootguard activity --lookup --profile prod                 LookupEvents in every enabled Region (90 days)
-  rootguard activity --evidence ./evidence --format json     a bundle's cloudtrail-logs/
-
-exit codes: 0 nothing unapproved · 1 unapproved human root activity (high) or root-only task (medium)
-            at or above --fail-on · 2 usage error · 3 nothing failed but some input could not be read
-"""
-
-
-def _add_activity(commands: argparse._SubParsersAction[_Parser], aws: _Parser) -> None:
-    activity = commands.add_parser(
-        "activity",
-        parents=[aws],
-        help="what root did, when, from where, and was it avoidable (CloudTrail)",
-        description="Read CloudTrail and show every root event: sign-ins, root-only tasks, avoidable use, "
-        "service-invoked calls and AssumeRoot sessions, with approvals and sessions.",
-        epilog=ACTIVITY_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    source = activity.add_mutually_exclusive_group()
-    source.add_argument(
-        "--logs", action="append", metavar="PATH", help="CloudTrail file, tree or s3://bucket/prefix (repeatable)"
-    )
-    source.add_argument("--lookup", action="store_true", help="CloudTrail LookupEvents API, every enabled Region")
-    source.add_argument("--evidence", type=Path, metavar="DIR", help="an evidence bundle's cloudtrail-logs/")
-    source.add_argument("--demo", action="store_true", help="the demo bundle shipped with rootguard")
-    activity.add_argument(
-        "--since", type=_window, metavar="DAYS", help="how many days back to read (default: --window)"
-    )
-    activity.add_argument("--window", type=_window, default=90, metavar="DAYS", help="default for --since (90)")
-    activity.add_argument(
-        "--as-of",
-        type=_as_of,
-        metavar="TIMESTAMP",
-        help="end of the period (default: now, or the bundle's collection time)",
-    )
-    activity.add_argument("--approvals", type=Path, metavar="FILE", help="TOML file of approved root-use windows")
-    activity.add_argument("--format", choices=[f.value for f in OutputFormat], default=OutputFormat.TABLE.value)
-    activity.add_argument("--output", type=Path, metavar="FILE", help="write to FILE (default: stdout)")
-    activity.add_argument("--fail-on", choices=[s.value for s in Severity], default=Severity.LOW.value)
-    activity.add_argument(
-        "--workers", type=_window, metavar="N", help="processes for local scans (default: one per core)"
-    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -204,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "audit":
             return _audit(args)
         if args.command == "activity":
-            return _activity(args)
+            return cli_activity.run(args)
         return _collect(args)
     except RootguardError as error:
         print(f"rootguard: error: {error}", file=sys.stderr)
@@ -240,7 +155,7 @@ def _audit(args: argparse.Namespace) -> int:
                 progress=progress,
                 lookup=not args.no_cloudtrail,
             )
-    _emit(_render(report, OutputFormat(args.format), to_terminal=args.output is None), args.output)
+    support.emit(_render(report, OutputFormat(args.format), to_terminal=args.output is None), args.output)
     return report.exit_code(Severity(args.fail_on))
 
 
@@ -260,67 +175,6 @@ def _collect(args: argparse.Namespace) -> int:
     return 0
 
 
-def _activity(args: argparse.Namespace) -> int:
-    from rootguard import activity, audit  # noqa: PLC0415
-    from rootguard.progress import progress_bar  # noqa: PLC0415
-
-    approvals = audit.load_approvals(args.approvals) if args.approvals else ()
-    if args.demo and not args.approvals:
-        approvals = audit.demo_approvals()
-    days = args.since or args.window
-    show = not args.quiet and sys.stderr.isatty()
-    if args.demo or args.evidence is not None:
-        bundle = audit.demo_bundle() if args.demo else args.evidence
-        report = activity.from_bundle(bundle, as_of=args.as_of, since_days=days, approvals=approvals)
-    elif args.logs:
-        with progress_bar(enabled=show, description="Scanning CloudTrail") as update:
-            report = activity.from_logs(
-                args.logs,
-                as_of=args.as_of or _now(),
-                since_days=days,
-                approvals=approvals,
-                profile=args.profile,
-                region=args.region,
-                workers=args.workers,
-                progress=update,
-            )
-    elif args.lookup:
-        with progress_bar(enabled=show, description="LookupEvents") as update:
-            report = activity.from_lookup(
-                as_of=args.as_of or _now(),
-                since_days=days,
-                approvals=approvals,
-                profile=args.profile,
-                region=args.region,
-                progress=update,
-            )
-    else:
-        raise UsageError("choose where to read CloudTrail: --logs PATH, --lookup, --evidence DIR or --demo")
-    _emit(_render_activity(report, OutputFormat(args.format), to_terminal=args.output is None), args.output)
-    return report.exit_code(Severity(args.fail_on))
-
-
-def _now() -> datetime:
-    from datetime import UTC  # noqa: PLC0415
-
-    return datetime.now(UTC).replace(microsecond=0)
-
-
-def _render_activity(report: ActivityReport, output_format: OutputFormat, *, to_terminal: bool) -> str:
-    match output_format:
-        case OutputFormat.JSON:
-            from rootguard.report.activity_json import render_activity_json  # noqa: PLC0415
-
-            return render_activity_json(report)
-        case OutputFormat.TABLE:
-            from rootguard.report.activity_table import render_activity_table  # noqa: PLC0415
-
-            color = to_terminal and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-            return render_activity_table(report, color=color, width=_terminal_width() if to_terminal else 120)
-        case _:
-            assert_never(output_format)
-
-
 def _render(report: AuditReport, output_format: OutputFormat, *, to_terminal: bool) -> str:
     match output_format:
         case OutputFormat.JSON:
@@ -330,29 +184,9 @@ def _render(report: AuditReport, output_format: OutputFormat, *, to_terminal: bo
         case OutputFormat.TABLE:
             from rootguard.report.table import render_table  # noqa: PLC0415
 
-            color = to_terminal and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-            width = _terminal_width() if to_terminal else 120
-            return render_table(report, color=color, width=width)
+            return render_table(report, color=support.use_color(to_terminal), width=support.width(to_terminal))
         case _:
             assert_never(output_format)
-
-
-def _terminal_width() -> int:
-    try:
-        return max(80, min(os.get_terminal_size(sys.stdout.fileno()).columns, 160))
-    except (OSError, ValueError):
-        return 120
-
-
-def _emit(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise OutputError(f"cannot write the report to {output}: {error.strerror or error}") from None
 
 
 def _progress(quiet: bool) -> AbstractContextManager[Callable[[str], None]]:

@@ -1,0 +1,118 @@
+"""``rootguard activity``: what root did, read from CloudTrail (options, run, render)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, assert_never
+
+from rootguard import cli_support as support
+from rootguard.cli_support import OutputFormat, Parser
+from rootguard.errors import UsageError
+from rootguard.model.findings import Severity
+
+if TYPE_CHECKING:
+    from rootguard.activity import ActivityReport
+
+ACTIVITY_EXAMPLES = """\
+examples:
+  rootguard activity --demo                                  the demo organisation's month of CloudTrail
+  rootguard activity --logs ./AWSLogs --since 30             delivered log files (a tree, .json or .json.gz)
+  rootguard activity --logs s3://my-trail-bucket/AWSLogs/    the same, read from S3 (s3:ListBucket, s3:GetObject)
+  rootguard activity --lookup --profile prod                 LookupEvents in every enabled Region (90 days)
+  rootguard activity --evidence ./evidence --format json     a bundle's cloudtrail-logs/
+
+exit codes: 0 nothing unapproved · 1 unapproved human root activity (high) or root-only task (medium)
+            at or above --fail-on · 2 usage error · 3 nothing failed but some input could not be read
+"""
+
+
+def add_parser(commands: argparse._SubParsersAction[Parser], aws: Parser) -> None:
+    activity = commands.add_parser(
+        "activity",
+        parents=[aws],
+        help="what root did, when, from where, and was it avoidable (CloudTrail)",
+        description="Read CloudTrail and show every root event: sign-ins, root-only tasks, avoidable use, "
+        "service-invoked calls and AssumeRoot sessions, with approvals and sessions.",
+        epilog=ACTIVITY_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    source = activity.add_mutually_exclusive_group()
+    source.add_argument(
+        "--logs", action="append", metavar="PATH", help="CloudTrail file, tree or s3://bucket/prefix (repeatable)"
+    )
+    source.add_argument("--lookup", action="store_true", help="CloudTrail LookupEvents API, every enabled Region")
+    source.add_argument("--evidence", type=Path, metavar="DIR", help="an evidence bundle's cloudtrail-logs/")
+    source.add_argument("--demo", action="store_true", help="the demo bundle shipped with rootguard")
+    activity.add_argument(
+        "--since", type=support.days, metavar="DAYS", help="how many days back to read (default: --window)"
+    )
+    activity.add_argument("--window", type=support.days, default=90, metavar="DAYS", help="default for --since (90)")
+    activity.add_argument(
+        "--as-of",
+        type=support.as_of,
+        metavar="TIMESTAMP",
+        help="end of the period (default: now, or the bundle's collection time)",
+    )
+    activity.add_argument("--approvals", type=Path, metavar="FILE", help="TOML file of approved root-use windows")
+    activity.add_argument("--format", choices=[f.value for f in OutputFormat], default=OutputFormat.TABLE.value)
+    activity.add_argument("--output", type=Path, metavar="FILE", help="write to FILE (default: stdout)")
+    activity.add_argument("--fail-on", choices=[s.value for s in Severity], default=Severity.LOW.value)
+    activity.add_argument(
+        "--workers", type=support.days, metavar="N", help="processes for local scans (default: one per core)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from rootguard import activity, audit  # noqa: PLC0415
+    from rootguard.progress import progress_bar  # noqa: PLC0415
+
+    approvals = audit.load_approvals(args.approvals) if args.approvals else ()
+    if args.demo and not args.approvals:
+        approvals = audit.demo_approvals()
+    days = args.since or args.window
+    show = not args.quiet and sys.stderr.isatty()
+    if args.demo or args.evidence is not None:
+        bundle = audit.demo_bundle() if args.demo else args.evidence
+        report = activity.from_bundle(bundle, as_of=args.as_of, since_days=days, approvals=approvals)
+    elif args.logs:
+        with progress_bar(enabled=show, description="Scanning CloudTrail") as update:
+            report = activity.from_logs(
+                args.logs,
+                as_of=args.as_of or support.now(),
+                since_days=days,
+                approvals=approvals,
+                profile=args.profile,
+                region=args.region,
+                workers=args.workers,
+                progress=update,
+            )
+    elif args.lookup:
+        with progress_bar(enabled=show, description="LookupEvents") as update:
+            report = activity.from_lookup(
+                as_of=args.as_of or support.now(),
+                since_days=days,
+                approvals=approvals,
+                profile=args.profile,
+                region=args.region,
+                progress=update,
+            )
+    else:
+        raise UsageError("choose where to read CloudTrail: --logs PATH, --lookup, --evidence DIR or --demo")
+    support.emit(_render(report, OutputFormat(args.format), to_terminal=args.output is None), args.output)
+    return report.exit_code(Severity(args.fail_on))
+
+
+def _render(report: ActivityReport, output_format: OutputFormat, *, to_terminal: bool) -> str:
+    match output_format:
+        case OutputFormat.JSON:
+            from rootguard.report.activity_json import render_activity_json  # noqa: PLC0415
+
+            return render_activity_json(report)
+        case OutputFormat.TABLE:
+            from rootguard.report.activity_table import render_activity_table  # noqa: PLC0415
+
+            return render_activity_table(report, color=support.use_color(to_terminal), width=support.width(to_terminal))
+        case _:
+            assert_never(output_format)
