@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import assert_never
 
-from rootguard import __version__, cli_activity
+from rootguard import __version__, cli_activity, cli_remediate
 from rootguard import cli_support as support
 from rootguard.cli_support import OutputFormat, Parser
 from rootguard.errors import RootguardError, UsageError
@@ -110,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
             help="live runs: skip CloudTrail LookupEvents (faster; root-activity then reports ERROR)",
         )
     cli_activity.add_parser(commands, aws)
+    cli_remediate.add_parser(commands)
     return parser
 
 
@@ -120,6 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _audit(args)
         if args.command == "activity":
             return cli_activity.run(args)
+        if args.command == "remediate":
+            return cli_remediate.run(args)
         return _collect(args)
     except RootguardError as error:
         print(f"rootguard: error: {error}", file=sys.stderr)
