@@ -153,8 +153,7 @@ def corpus(tmp_path: Path, files: int = 40) -> Path:
 def test_results_do_not_depend_on_the_number_of_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     corpus(tmp_path)
     monkeypatch.setattr(scan, "POOL_MIN_FILES", 1)
-    monkeypatch.setattr(scan, "POOL_MIN_BYTES", 0)
-    monkeypatch.setattr(scan, "CHUNK_FILES", 3)
+    monkeypatch.setattr(scan, "CHUNK_MIN", 3)
     progress: list[tuple[int, int]] = []
 
     pools: list[int] = []

@@ -35,15 +35,19 @@ class Period:
     def around(cls, since: datetime | None, until: datetime | None) -> Period:
         return cls(_utc(since) - MARGIN if since else None, _utc(until) + MARGIN if until else None)
 
+    @property
+    def is_open(self) -> bool:
+        return self.start is None and self.end is None
+
     def excludes(self, path: str) -> bool:
         """Whether ``path`` (a file path or an S3 key) is dated clearly outside the period."""
         if self.start is None and self.end is None:
             return False
         stamp = _name_stamp(path.rpartition("/")[2])
         if stamp is not None:
-            return self._outside(stamp, stamp)
+            return self.outside(stamp, stamp)
         day = _folder_day(path)
-        return day is not None and self._outside(day, day + timedelta(days=1))
+        return day is not None and self.outside(day, day + timedelta(days=1))
 
     def days(self) -> list[date]:
         """Every UTC day the (widened) period touches; both ends must be set."""
@@ -52,14 +56,22 @@ class Period:
         first, last = self.start.date(), self.end.date()
         return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
-    def _outside(self, first: datetime, last: datetime) -> bool:
+    def covers(self, first: datetime, last: datetime) -> bool:
+        """Whether ``[first, last]`` lies wholly inside the period: nothing in it needs checking."""
+        return (self.start is None or first >= self.start) and (self.end is None or last <= self.end)
+
+    def outside(self, first: datetime, last: datetime) -> bool:
         return (self.start is not None and last < self.start) or (self.end is not None and first > self.end)
+
+
+UNKNOWN_SIZE = -1
 
 
 @dataclass(frozen=True)
 class Input:
     path: str
     size: int
+    """Bytes on disk, or ``UNKNOWN_SIZE``: a stat per file in the (serial) walk costs more than it saves."""
 
 
 def is_skipped_name(path: str) -> bool:
@@ -93,9 +105,11 @@ def walk(paths: Sequence[Path], period: Period) -> tuple[list[Input], list[Skipp
 def _walk_tree(
     root: str, period: Period, inputs: list[Input], skipped: list[SkippedSource], seen: set[tuple[int, int]]
 ) -> None:
-    stack = [root]
+    # Each folder carries whether its date is known to lie inside the period, so files in a dated
+    # day folder are not checked one by one, and a day folder outside the period is never listed.
+    stack = [(root, period.is_open)]
     while stack:
-        folder = stack.pop()
+        folder, inside = stack.pop()
         try:
             info = Path(folder).stat()
             if (info.st_dev, info.st_ino) in seen:
@@ -103,25 +117,30 @@ def _walk_tree(
             seen.add((info.st_dev, info.st_ino))
             with os.scandir(folder) as entries:
                 for entry in entries:
-                    _visit(entry, period, stack, inputs)
+                    _visit(entry, period, inside, stack, inputs)
         except OSError as error:
             skipped.append(SkippedSource(folder, f"cannot list folder: {_os_reason(error)}"))
 
 
-def _visit(entry: os.DirEntry[str], period: Period, stack: list[str], inputs: list[Input]) -> None:
+def _visit(
+    entry: os.DirEntry[str], period: Period, inside: bool, stack: list[tuple[str, bool]], inputs: list[Input]
+) -> None:
     if entry.name.startswith("."):
         return  # .DS_Store, editor and VCS files: never CloudTrail output
     if entry.is_dir():
-        if entry.name not in SKIPPED_FOLDERS:
-            stack.append(entry.path)
+        if entry.name in SKIPPED_FOLDERS:
+            return
+        if not inside:
+            day = _folder_day(_slashed(entry.path))
+            if day is not None:
+                if period.outside(day, day + timedelta(days=1)):
+                    return
+                inside = period.covers(day, day + timedelta(days=1))
+        stack.append((entry.path, inside))
         return
     path = _slashed(entry.path)
-    if entry.is_file() and not is_skipped_name(path) and not period.excludes(path):
-        try:
-            size = entry.stat().st_size
-        except OSError:
-            size = 0  # gone or unreadable: reading it reports why
-        inputs.append(Input(entry.path, size))
+    if entry.is_file() and not is_skipped_name(path) and (inside or not period.excludes(path)):
+        inputs.append(Input(entry.path, UNKNOWN_SIZE))  # the reader sizes it with fstat, in the worker
 
 
 def _name_stamp(name: str) -> datetime | None:

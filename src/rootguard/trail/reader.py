@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
@@ -30,6 +31,8 @@ def read_file(path: str, size: int) -> FileResult:
     result = FileResult()
     try:
         with open(path, "rb", buffering=0) as file:  # noqa: PTH123 - a Path costs ~7 µs a file here
+            if size < 0:
+                size = os.fstat(file.fileno()).st_size
             if is_large(size):
                 gzipped = file.read(2) == MAGIC
                 if gzipped or size > decompress.LARGE:

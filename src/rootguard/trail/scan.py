@@ -17,11 +17,10 @@ from rootguard.trail.reader import read_data, read_file
 
 Progress = Callable[[int, int], None]
 
-CHUNK_FILES = 64
-"""Files per pool task: enough to amortise the hand-off, few enough to balance the workers."""
+CHUNK_MIN, CHUNK_MAX = 16, 256
+"""Files per pool task: enough to amortise the hand-off, few enough that each worker gets ~8 tasks."""
 POOL_MIN_FILES = 64
-POOL_MIN_BYTES = 8 * 1024 * 1024
-"""Below either, starting worker processes costs more than it saves."""
+"""Below this, starting worker processes costs more than it saves."""
 
 
 def scan_paths(
@@ -44,7 +43,7 @@ def scan_paths(
     inputs, unlisted = walk(paths, Period.around(since, until))
     tally = Tally(skipped=[(s.path, s.reason) for s in unlisted])
     processes = _processes(inputs, workers)
-    chunks = _chunks(inputs, CHUNK_FILES if processes > 1 else 1)
+    chunks = _chunks(inputs, _chunk_size(len(inputs), processes))
     done = 0
     for part in _run(chunks, processes):
         tally.absorb(part)
@@ -72,11 +71,17 @@ def scan_chunk(chunk: Sequence[Input]) -> Tally:
 
 
 def _processes(inputs: Sequence[Input], workers: int | None) -> int:
-    if len(inputs) < POOL_MIN_FILES or sum(i.size for i in inputs) < POOL_MIN_BYTES:
+    if len(inputs) < POOL_MIN_FILES:
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     wanted = cores if workers is None else workers
-    return max(1, min(wanted, -(-len(inputs) // CHUNK_FILES)))
+    return max(1, min(wanted, -(-len(inputs) // CHUNK_MIN)))
+
+
+def _chunk_size(files: int, processes: int) -> int:
+    if processes <= 1:
+        return 1
+    return max(CHUNK_MIN, min(CHUNK_MAX, files // (processes * 8)))
 
 
 def _chunks(inputs: Sequence[Input], size: int) -> list[list[Input]]:
