@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -84,8 +84,16 @@ def is_skipped_name(path: str) -> bool:
 
 def walk(paths: Sequence[Path], period: Period) -> tuple[list[Input], list[SkippedSource]]:
     """Every file to read under ``paths`` (sorted), and the paths that could not be listed."""
-    inputs: list[Input] = []
     skipped: list[SkippedSource] = []
+    inputs = sorted(iter_inputs(paths, period, skipped), key=lambda i: i.path)
+    return inputs, skipped
+
+
+def iter_inputs(paths: Sequence[Path], period: Period, skipped: list[SkippedSource]) -> Iterator[Input]:
+    """The files to read, folder by folder as they are listed (unsorted), so reading can start at once.
+
+    Paths that cannot be listed are appended to ``skipped`` as the walk meets them.
+    """
     seen: set[tuple[int, int]] = set()
     for top in paths:
         name = os.fspath(top)
@@ -95,21 +103,18 @@ def walk(paths: Sequence[Path], period: Period) -> tuple[list[Input], list[Skipp
             skipped.append(SkippedSource(name, _os_reason(error)))
             continue
         if top.is_dir():
-            _walk_tree(name, period, inputs, skipped, seen)
+            yield from _walk_tree(name, period, skipped, seen)
         elif not is_skipped_name(_slashed(name)) and not period.excludes(_slashed(name)):
-            inputs.append(Input(name, info.st_size))
-    inputs.sort(key=lambda i: i.path)
-    return inputs, skipped
+            yield Input(name, info.st_size)
 
 
-def _walk_tree(
-    root: str, period: Period, inputs: list[Input], skipped: list[SkippedSource], seen: set[tuple[int, int]]
-) -> None:
+def _walk_tree(root: str, period: Period, skipped: list[SkippedSource], seen: set[tuple[int, int]]) -> Iterator[Input]:
     # Each folder carries whether its date is known to lie inside the period, so files in a dated
     # day folder are not checked one by one, and a day folder outside the period is never listed.
     stack = [(root, period.is_open)]
     while stack:
         folder, inside = stack.pop()
+        found: list[Input] = []
         try:
             info = Path(folder).stat()
             if (info.st_dev, info.st_ino) in seen:
@@ -117,9 +122,10 @@ def _walk_tree(
             seen.add((info.st_dev, info.st_ino))
             with os.scandir(folder) as entries:
                 for entry in entries:
-                    _visit(entry, period, inside, stack, inputs)
+                    _visit(entry, period, inside, stack, found)
         except OSError as error:
             skipped.append(SkippedSource(folder, f"cannot list folder: {_os_reason(error)}"))
+        yield from found
 
 
 def _visit(

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from rootguard.model.activity import TrailScan
+from rootguard.model.activity import SkippedSource, TrailScan
 from rootguard.trail.outcome import FileResult, Tally
-from rootguard.trail.paths import Input, Period, walk
+from rootguard.trail.paths import Input, Period, iter_inputs
 from rootguard.trail.reader import read_data, read_file
 
 Progress = Callable[[int, int], None]
@@ -21,6 +22,8 @@ CHUNK_MIN, CHUNK_MAX = 16, 256
 """Files per pool task: enough to amortise the hand-off, few enough that each worker gets ~8 tasks."""
 POOL_MIN_FILES = 64
 """Below this, starting worker processes costs more than it saves."""
+HEAD_FILES = 4096
+"""Files listed before choosing the task size; past that, work starts while the walk goes on."""
 
 
 def scan_paths(
@@ -40,17 +43,43 @@ def scan_paths(
     read are listed in ``skipped``; no exception escapes for a bad file. ``records`` counts the
     records parsed: delivered log files that cannot hold a root record are not parsed.
     """
-    inputs, unlisted = walk(paths, Period.around(since, until))
-    tally = Tally(skipped=[(s.path, s.reason) for s in unlisted])
-    processes = _processes(inputs, workers)
-    chunks = _chunks(inputs, _chunk_size(len(inputs), processes))
+    unlisted: list[SkippedSource] = []
+    stream = iter_inputs(paths, Period.around(since, until), unlisted)
+    head = list(itertools.islice(stream, HEAD_FILES))
+    walked = len(head) < HEAD_FILES  # the whole walk fitted in the head: the total is known
+    processes = _processes(head, workers)
+    if walked:
+        chunks: Iterable[list[Input]] = _chunks(head, _chunk_size(len(head), processes))
+    else:
+        chunks = _streamed_chunks(itertools.chain(head, stream), CHUNK_MAX)
+    counter = _Counter(len(head) if walked else 0)
+    tally = Tally()
     done = 0
-    for part in _run(chunks, processes):
+    for part in _run(counter.count(chunks) if not walked else chunks, processes):
         tally.absorb(part)
         done += part.files
         if progress is not None:
-            progress(done, len(inputs))
+            progress(done, max(done, counter.total))
+    tally.skipped.extend((s.path, s.reason) for s in unlisted)
     return tally.scan()
+
+
+class _Counter:
+    """Counts inputs as the (streamed) walk hands them out, for the progress total."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+
+    def count(self, chunks: Iterable[list[Input]]) -> Iterator[list[Input]]:
+        for chunk in chunks:
+            self.total += len(chunk)
+            yield chunk
+
+
+def _streamed_chunks(inputs: Iterable[Input], size: int) -> Iterator[list[Input]]:
+    iterator = iter(inputs)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
 
 
 def scan_bytes(name: str, data: bytes) -> TrailScan:
@@ -88,7 +117,7 @@ def _chunks(inputs: Sequence[Input], size: int) -> list[list[Input]]:
     return [list(inputs[i : i + size]) for i in range(0, len(inputs), size)]
 
 
-def _run(chunks: list[list[Input]], processes: int) -> Iterator[Tally]:
+def _run(chunks: Iterable[list[Input]], processes: int) -> Iterator[Tally]:
     if processes <= 1:
         yield from map(scan_chunk, chunks)
         return
