@@ -1,4 +1,4 @@
-"""A month of CloudTrail for the demo organisation (imported by build_demo.py).
+"""Ninety days of CloudTrail for the demo organisation (imported by build_demo.py).
 
 What a reader of `rootguard activity --demo` should find:
 - prod (210987654321): root signs in at the console on 2026-11-17 (with MFA) and does daily admin
@@ -309,8 +309,9 @@ def delivered_files(account: str, records: list[dict[str, Any]]) -> dict[str, by
 
 
 def demo_cloudtrail() -> dict[str, bytes]:
-    start = _t("2026-10-21T00:00:00Z")
+    # Ninety days of logs before collection, so the default 90-day window is covered from its first day.
+    start = _t("2026-08-22T00:00:00Z")
     files: dict[str, bytes] = {}
-    files.update(delivered_files(PROD, prod_root() + noise(PROD, start, 31, 20)))
-    files.update(delivered_files(SANDBOX, sandbox_root() + noise(SANDBOX, start, 31, 8)))
+    files.update(delivered_files(PROD, prod_root() + noise(PROD, start, 91, 10)))
+    files.update(delivered_files(SANDBOX, sandbox_root() + noise(SANDBOX, start, 91, 4)))
     return files

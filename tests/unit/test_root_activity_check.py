@@ -133,3 +133,20 @@ def test_window_longer_than_lookup_events_reach_is_an_error_not_a_pass() -> None
 
 def test_archives_are_not_limited_to_ninety_days() -> None:
     assert run(AccountBuilder().cloudtrail(), window=365).status is Status.PASS
+
+
+def late_archive() -> AccountBuilder:
+    name = (
+        "AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/15/123456789012_CloudTrail_us-east-1_20261115T0005Z_x.json"
+    )
+    return AccountBuilder().no_cloudtrail().cloudtrail(name=name)
+
+
+def test_an_archive_that_starts_after_the_window_is_an_error_not_a_pass() -> None:
+    outcome = run(late_archive(), window=90)
+    assert outcome.status is Status.ERROR
+    assert "earliest CloudTrail log file is dated 2026-11-15T00:05:00Z" in outcome.message
+
+
+def test_an_archive_that_covers_the_window_passes() -> None:
+    assert run(late_archive(), window=3).status is Status.PASS

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +75,23 @@ def scan_directory(root: Path, account_id: str) -> TrailScan | Gap:
         return empty_folder(account_id)
     lookups = folder / LOOKUP_FOLDER
     lookup_files = sum(1 for f in lookups.rglob("*.json") if f.is_file()) if lookups.is_dir() else 0
-    return replace(scan, lookup_only=lookup_files >= scan.files)
+    return replace(scan, lookup_only=lookup_files >= scan.files, earliest_delivery=earliest_delivery(folder))
+
+
+def earliest_delivery(folder: Path) -> datetime | None:
+    """The earliest delivery stamp among the log file names under ``folder`` (digests excluded)."""
+    return _earliest([path.as_posix() for path in folder.rglob("*_CloudTrail_*")])
+
+
+def _earliest(paths: list[str]) -> datetime | None:
+    from rootguard.trail.paths import delivery_stamp, is_skipped_name  # noqa: PLC0415
+
+    stamps = [
+        stamp
+        for path in paths
+        if not is_skipped_name(path) and (stamp := delivery_stamp(path.rpartition("/")[2])) is not None
+    ]
+    return min(stamps, default=None)
 
 
 def scan_documents(documents: Mapping[str, Any], account_id: str) -> TrailScan | Gap:
@@ -93,7 +110,7 @@ def scan_documents(documents: Mapping[str, Any], account_id: str) -> TrailScan |
         else:
             scans.append(scan_bytes(path, json.dumps(document).encode()))
     lookup_only = all(f"/{LOOKUP_FOLDER}/" in path for path, _ in items)
-    return replace(merge(scans), lookup_only=lookup_only)
+    return replace(merge(scans), lookup_only=lookup_only, earliest_delivery=_earliest([path for path, _ in items]))
 
 
 def merge(scans: Iterable[TrailScan]) -> TrailScan:

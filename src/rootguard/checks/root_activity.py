@@ -88,6 +88,8 @@ def root_activity(account: AccountEvidence, ctx: EvaluationContext) -> Outcome:
         "events_by_category": dict(sorted(counts.items())),
         "approved": sum(1 for e in events if e.approval is not None),
         "skipped": [{"path": s.path, "reason": s.reason} for s in scan.skipped],
+        "earliest_log_file": format_timestamp(scan.earliest_delivery) if scan.earliest_delivery else None,
+        "lookup_events_only": scan.lookup_only,
     }
     period = f"between {format_timestamp(since)} and {format_timestamp(ctx.as_of)}"
     human = [e for e in events if e.approval is None and e.category in HUMAN]
@@ -115,6 +117,20 @@ def root_activity(account: AccountEvidence, ctx: EvaluationContext) -> Outcome:
         )
         return errored(
             "No unapproved root activity in what could be read, but not everything could be.", gap, **evidence
+        )
+    starts = scan.earliest_delivery
+    if starts is not None and starts > since + timedelta(days=1):
+        gap = Gap(
+            GapKind.INCOMPLETE,
+            f"{account.account_id}/cloudtrail-logs/",
+            f"the earliest CloudTrail log file is dated {format_timestamp(starts)}.",
+            "add the log files for the start of the window, or audit with a shorter --window",
+        )
+        return errored(
+            f"No unapproved root activity since {format_timestamp(starts)}, but the window starts at "
+            f"{format_timestamp(since)}.",
+            gap,
+            **evidence,
         )
     reach = ctx.collected_at - LOOKUP_EVENTS_REACH
     if scan.lookup_only and since < reach - timedelta(hours=1):

@@ -50,6 +50,9 @@ class TrailScan:
     """Inputs that could not be read (corrupt gzip, truncated JSON …). Digest files are not listed."""
     lookup_only: bool = False
     """Every input was LookupEvents output, which reaches back 90 days from collection at most."""
+    earliest_delivery: datetime | None = None
+    """The earliest date in the names of delivered log files (``…_CloudTrail_<region>_<stamp>_…``):
+    the archive says nothing about root before it. ``None`` when no file name carries a date."""
 
 
 class Category(StrEnum):

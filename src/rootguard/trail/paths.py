@@ -149,6 +149,11 @@ def _visit(
         inputs.append(Input(entry.path, UNKNOWN_SIZE))  # the reader sizes it with fstat, in the worker
 
 
+def delivery_stamp(name: str) -> datetime | None:
+    """The delivery time in a CloudTrail log file name, if it has one."""
+    return _name_stamp(name)
+
+
 def _name_stamp(name: str) -> datetime | None:
     match = _NAME_STAMP.search(name)
     if match is None:
