@@ -26,11 +26,20 @@ def test_ci_runs_the_readme_test_command_verbatim() -> None:
     assert quick_start_commands()[1] in ci.splitlines()
 
 
-def test_readme_permissions_match_the_collectors() -> None:
-    from rootguard.collect import cloudtrail
-    from rootguard.model.operations import OPERATIONS
+def test_readme_policy_is_what_rootguard_permissions_prints() -> None:
+    import json
+
+    from rootguard.permissions import policy_document
 
     readme = (ROOT / "README.md").read_text()
+    block = readme.split("### Permissions", 1)[1].split("```json\n", 1)[1].split("\n```", 1)[0]
+    assert json.loads(block) == policy_document()
+
+
+def test_permissions_cover_every_declared_action() -> None:
+    from rootguard.collect import cloudtrail
+    from rootguard.model.operations import OPERATIONS
+    from rootguard.permissions import audit_actions
+
     declared = {action for op in OPERATIONS for action in op.actions} | set(cloudtrail.REQUIRED_ACTIONS)
-    listed = set(re.findall(r'"((?:iam|ec2|cloudtrail|s3):[A-Za-z]+)"', readme))
-    assert listed == declared
+    assert set(audit_actions()) == declared

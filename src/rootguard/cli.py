@@ -111,6 +111,15 @@ def build_parser() -> argparse.ArgumentParser:
         )
     cli_activity.add_parser(commands, aws)
     cli_remediate.add_parser(commands)
+    permissions = commands.add_parser(
+        "permissions",
+        help="print the least-privilege IAM policy rootguard needs",
+        description="Print the read-only IAM policy built from the actions rootguard's collectors declare.",
+        epilog="example:\n  rootguard permissions --s3-bucket my-trail-bucket > rootguard-policy.json\n"
+        "  aws iam create-policy --policy-name rootguard-audit --policy-document file://rootguard-policy.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    permissions.add_argument("--s3-bucket", metavar="BUCKET", help="also allow reading this CloudTrail bucket")
     return parser
 
 
@@ -123,6 +132,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_activity.run(args)
         if args.command == "remediate":
             return cli_remediate.run(args)
+        if args.command == "permissions":
+            from rootguard.permissions import render_policy  # noqa: PLC0415
+
+            sys.stdout.write(render_policy(s3_bucket=args.s3_bucket))
+            return 0
         return _collect(args)
     except RootguardError as error:
         print(f"rootguard: error: {error}", file=sys.stderr)

@@ -212,3 +212,12 @@ def test_python_dash_m_entry_point() -> None:
     assert result.returncode == 1
     assert json.loads(result.stdout)["summary"]["FAIL"] == 4
     assert result.stderr == ""
+
+
+def test_permissions_prints_a_valid_policy(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["permissions", "--s3-bucket", "trail-bucket"]) == 0
+    policy = json.loads(capsys.readouterr().out)
+    assert policy["Version"] == "2012-10-17"
+    actions = {a for statement in policy["Statement"] for a in statement["Action"]}
+    assert {"iam:GetCredentialReport", "cloudtrail:LookupEvents", "s3:GetObject"} <= actions
+    assert all(statement["Effect"] == "Allow" for statement in policy["Statement"])
