@@ -36,6 +36,7 @@ CREDENTIAL_ERROR_CODES = frozenset(
         "UnrecognizedClientException",
         "InvalidToken",
         "RequestExpired",
+        "AuthFailure",  # EC2 (DescribeRegions) says this for invalid credentials
     }
 )
 
