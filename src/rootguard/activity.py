@@ -7,17 +7,17 @@ LookupEvents API. Only the S3 and LookupEvents paths talk to AWS, through ``root
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from rootguard.analysis.root_activity import analyze
-from rootguard.bundle.trail_evidence import merge
 from rootguard.model.activity import LOOKUP_EVENTS_REACH, Activity, ActivityEvent, Category, TrailScan
 from rootguard.model.approvals import Approval
 from rootguard.model.findings import Severity
 from rootguard.model.gaps import Gap, GapKind
 from rootguard.model.timestamps import format_timestamp
+from rootguard.trail import merge_scans
 
 Progress = Callable[[int, int], None]
 HUMAN = (Category.SIGN_IN, Category.SIGN_IN_FAILURE, Category.AVOIDABLE)
@@ -70,7 +70,7 @@ def from_bundle(
     scans = [a.cloudtrail for a in evidence.accounts if isinstance(a.cloudtrail, TrailScan)]
     gaps = tuple(a.cloudtrail for a in evidence.accounts if isinstance(a.cloudtrail, Gap))
     return build_report(
-        _dedupe(merge(scans)),
+        merge_scans(scans),
         as_of=as_of or evidence.collected_at,
         since_days=since_days,
         approvals=approvals,
@@ -104,7 +104,7 @@ def from_logs(
 
         aws = Aws(profile=profile, region=region)
         scans.extend(scan_s3(uri, since=since, until=as_of, aws=aws, progress=progress) for uri in remote)
-    return build_report(merge(scans), as_of=as_of, since_days=since_days, approvals=approvals)
+    return build_report(merge_scans(scans), as_of=as_of, since_days=since_days, approvals=approvals)
 
 
 def from_lookup(
@@ -138,14 +138,3 @@ def from_lookup(
         )
     found = scan if isinstance(scan, TrailScan) else TrailScan(files=0, records=0, root_records=())
     return build_report(found, as_of=as_of, since_days=since_days, approvals=approvals, gaps=gaps)
-
-
-def _dedupe(scan: TrailScan) -> TrailScan:
-    """The same record object can reach several accounts (shared AssumeRoot calls)."""
-    seen: set[int] = set()
-    kept = []
-    for record in scan.root_records:
-        if id(record.record) not in seen:
-            seen.add(id(record.record))
-            kept.append(record)
-    return replace(scan, root_records=tuple(kept))

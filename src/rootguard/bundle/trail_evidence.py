@@ -100,7 +100,7 @@ def scan_documents(documents: Mapping[str, Any], account_id: str) -> TrailScan |
     items = sorted((path, doc) for path, doc in documents.items() if path.startswith(prefix))
     if not items:
         return not_collected(account_id)
-    from rootguard.trail import scan_bytes  # noqa: PLC0415
+    from rootguard.trail import merge_scans, scan_bytes  # noqa: PLC0415
 
     scans: list[TrailScan] = []
     for path, document in items:
@@ -110,21 +110,8 @@ def scan_documents(documents: Mapping[str, Any], account_id: str) -> TrailScan |
         else:
             scans.append(scan_bytes(path, json.dumps(document).encode()))
     lookup_only = all(f"/{LOOKUP_FOLDER}/" in path for path, _ in items)
-    return replace(merge(scans), lookup_only=lookup_only, earliest_delivery=_earliest([path for path, _ in items]))
-
-
-def merge(scans: Iterable[TrailScan]) -> TrailScan:
-    files = records = 0
-    found: list[TrailRecord] = []
-    skipped: list[SkippedSource] = []
-    lookup_only = True
-    for scan in scans:
-        lookup_only = lookup_only and scan.lookup_only
-        files += scan.files
-        records += scan.records
-        found.extend(scan.root_records)
-        skipped.extend(scan.skipped)
-    return TrailScan(files, records, tuple(found), tuple(skipped), lookup_only=lookup_only and files > 0)
+    merged = merge_scans(scans)
+    return replace(merged, lookup_only=lookup_only, earliest_delivery=_earliest([path for path, _ in items]))
 
 
 def with_records(scan: TrailScan, extra: Iterable[TrailRecord]) -> TrailScan:

@@ -68,18 +68,20 @@ class Tally:
 
 
 def merge_scans(scans: Iterable[TrailScan]) -> TrailScan:
-    """Several scans as one, sorted by source (a stable sort: each file keeps its records' order)."""
-    files = records = 0
-    found: list[TrailRecord] = []
-    skipped: list[SkippedSource] = []
-    for scan in scans:
-        files += scan.files
-        records += scan.records
-        found.extend(scan.root_records)
-        skipped.extend(scan.skipped)
+    """Several scans as one, sorted by source (a stable sort: each file keeps its records' order).
+
+    The result is LookupEvents-only when every part is, and its earliest delivery is the earliest of
+    the parts', so the coverage a check relies on survives merging.
+    """
+    parts = list(scans)
+    found = [record for scan in parts for record in scan.root_records]
+    skipped = [item for scan in parts for item in scan.skipped]
+    deliveries = [scan.earliest_delivery for scan in parts if scan.earliest_delivery is not None]
     return TrailScan(
-        files=files,
-        records=records,
+        files=sum(scan.files for scan in parts),
+        records=sum(scan.records for scan in parts),
         root_records=tuple(sorted(found, key=lambda r: r.source)),
         skipped=tuple(sorted(skipped, key=lambda s: (s.path, s.reason))),
+        lookup_only=bool(parts) and all(scan.lookup_only for scan in parts),
+        earliest_delivery=min(deliveries, default=None),
     )
