@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import re
 
+from rootguard.model.operations import encode_name
+
 FORMAT = "rootguard/evidence@1"
 MANIFEST = "manifest.json"
 
 ACCOUNT_ID = re.compile(r"^\d{12}$")
-_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
 
-
-def encode_name(name: str) -> str:
-    """Percent-encode a resource name for use as a file name (contract §5)."""
-    encoded = _UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), name)
-    # "." and ".." are legal names but not legal file names.
-    return encoded.replace(".", "%2E") if set(encoded) == {"."} else encoded
+__all__ = ["ACCOUNT_ID", "FORMAT", "MANIFEST", "encode_name"]

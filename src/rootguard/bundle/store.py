@@ -16,12 +16,19 @@ from typing import Any, Protocol
 from rootguard.bundle import trail_evidence
 from rootguard.model.activity import TrailScan
 from rootguard.model.gaps import Gap, GapKind
-from rootguard.model.operations import Operation
+from rootguard.model.operations import GLOBAL, Operation
+
+NOT_REGIONS = frozenset({GLOBAL, "cloudtrail-logs"})
+"""Folders of an account that are not Regions."""
 
 
 class DocumentStore(Protocol):
-    def get(self, operation: Operation, account_id: str, region: str = ...) -> Any | Gap:
+    def get(self, operation: Operation, account_id: str, region: str = ..., resource: str | None = ...) -> Any | Gap:
         """The parsed JSON document, or a Gap explaining why there is none."""
+        ...
+
+    def regions(self, account_id: str) -> tuple[str, ...]:
+        """The Regions the bundle holds any document for (``global`` and CloudTrail files excluded)."""
         ...
 
     def trail(self, account_id: str) -> TrailScan | Gap:
@@ -34,9 +41,11 @@ def error_document(code: str, message: str) -> dict[str, Any]:
     return {"Error": {"Code": code, "Message": message}}
 
 
-def interpret(document: Any, operation: Operation, account_id: str, region: str) -> Any | Gap:
+def interpret(
+    document: Any, operation: Operation, account_id: str, region: str, resource: str | None = None
+) -> Any | Gap:
     """Turn a stored ``{"Error": …}`` document into a Gap; pass anything else through."""
-    path = operation.path(account_id, region)
+    path = operation.path(account_id, region, resource)
     if isinstance(document, dict) and set(document) == {"Error"}:
         error = document["Error"]
         code = str(error.get("Code", "Unknown")) if isinstance(error, dict) else "Unknown"
@@ -49,7 +58,7 @@ def interpret(document: Any, operation: Operation, account_id: str, region: str)
             fix=(
                 f"grant {actions} to the auditing identity and collect again"
                 if code in ACCESS_DENIED_CODES
-                else operation.fix(account_id, region)
+                else operation.fix(account_id, region, resource)
             ),
             code=code,
         )
@@ -67,11 +76,17 @@ class MemoryStore:
     def __init__(self, documents: Mapping[str, Any]) -> None:
         self._documents = documents
 
-    def get(self, operation: Operation, account_id: str, region: str = "global") -> Any | Gap:
-        path = operation.path(account_id, region)
+    def get(
+        self, operation: Operation, account_id: str, region: str = GLOBAL, resource: str | None = None
+    ) -> Any | Gap:
+        path = operation.path(account_id, region, resource)
         if path not in self._documents:
-            return _not_collected(operation, account_id, region)
-        return interpret(self._documents[path], operation, account_id, region)
+            return _not_collected(operation, account_id, region, resource)
+        return interpret(self._documents[path], operation, account_id, region, resource)
+
+    def regions(self, account_id: str) -> tuple[str, ...]:
+        found = {parts[1] for parts in (path.split("/") for path in self._documents) if parts[0] == account_id}
+        return tuple(sorted(found - NOT_REGIONS))
 
     def trail(self, account_id: str) -> TrailScan | Gap:
         return trail_evidence.scan_documents(self._documents, account_id)
@@ -84,20 +99,28 @@ class DirectoryStore:
         self._root = root
         self._cache: dict[str, Any | Gap] = {}
 
-    def get(self, operation: Operation, account_id: str, region: str = "global") -> Any | Gap:
-        path = operation.path(account_id, region)
+    def get(
+        self, operation: Operation, account_id: str, region: str = GLOBAL, resource: str | None = None
+    ) -> Any | Gap:
+        path = operation.path(account_id, region, resource)
         if path not in self._cache:
-            self._cache[path] = self._load(operation, account_id, region)
+            self._cache[path] = self._load(operation, account_id, region, resource)
         return self._cache[path]
+
+    def regions(self, account_id: str) -> tuple[str, ...]:
+        folder = self._root / account_id
+        if not folder.is_dir():
+            return ()
+        return tuple(sorted(p.name for p in folder.iterdir() if p.is_dir() and p.name not in NOT_REGIONS))
 
     def trail(self, account_id: str) -> TrailScan | Gap:
         return trail_evidence.scan_directory(self._root, account_id)
 
-    def _load(self, operation: Operation, account_id: str, region: str) -> Any | Gap:
-        path = operation.path(account_id, region)
+    def _load(self, operation: Operation, account_id: str, region: str, resource: str | None) -> Any | Gap:
+        path = operation.path(account_id, region, resource)
         file = self._root / path
         if not file.is_file():
-            return _not_collected(operation, account_id, region)
+            return _not_collected(operation, account_id, region, resource)
         try:
             document = json.loads(file.read_bytes())
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -105,17 +128,17 @@ class DirectoryStore:
                 kind=GapKind.MALFORMED,
                 source=path,
                 reason=f"the file cannot be read as JSON ({_describe(error)}).",
-                fix=f"replace it with the output of `{operation.cli}`",
+                fix=f"replace it with the output of `{operation.command(region, resource)}`",
             )
-        return interpret(document, operation, account_id, region)
+        return interpret(document, operation, account_id, region, resource)
 
 
-def _not_collected(operation: Operation, account_id: str, region: str) -> Gap:
+def _not_collected(operation: Operation, account_id: str, region: str, resource: str | None = None) -> Gap:
     return Gap(
         kind=GapKind.NOT_COLLECTED,
-        source=operation.path(account_id, region),
+        source=operation.path(account_id, region, resource),
         reason="the file is absent: this evidence was not collected.",
-        fix=operation.fix(account_id, region),
+        fix=operation.fix(account_id, region, resource),
     )
 
 

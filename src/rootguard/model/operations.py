@@ -7,9 +7,19 @@ ERROR messages tell the user to fix.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 GLOBAL = "global"
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
+
+
+def encode_name(name: str) -> str:
+    """Percent-encode a resource name for use as a file name (contract §5)."""
+    encoded = _UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), name)
+    # "." and ".." are legal names but not legal file names.
+    return encoded.replace(".", "%2E") if set(encoded) == {"."} else encoded
 
 
 @dataclass(frozen=True)
@@ -23,20 +33,47 @@ class Operation:
     actions: tuple[str, ...]
     """IAM actions the collector calls for it."""
 
-    def path(self, account_id: str, region: str = GLOBAL) -> str:
-        return f"{account_id}/{region}/{self.service}/{self.name}.json"
+    resource_option: str | None = None
+    """For per-resource operations (one file per trail, topic …): the CLI option naming it."""
+
+    def path(self, account_id: str, region: str = GLOBAL, resource: str | None = None) -> str:
+        """``<account>/<region>/<service>/<operation>.json``, or ``…/<operation>/<resource>.json``."""
+        if resource is None:
+            return f"{account_id}/{region}/{self.service}/{self.name}.json"
+        return f"{account_id}/{region}/{self.service}/{self.name}/{encode_name(resource)}.json"
 
     @property
     def cli(self) -> str:
         return f"aws {self.service} {self.name} --output json"
 
-    def fix(self, account_id: str, region: str = GLOBAL) -> str:
-        """What a user does to fill the gap: the permission live, the file offline."""
+    def command(self, region: str = GLOBAL, argument: str | None = None) -> str:
+        """The exact AWS CLI command whose output the file holds (``argument``: the resource option's value)."""
+        parts = [f"aws {self.service} {self.name}"]
+        if argument is not None and self.resource_option:
+            parts.append(f"{self.resource_option} {_shell_quote(argument)}")
+        if region != GLOBAL:
+            parts.append(f"--region {region}")
+        parts.append("--output json")
+        return " ".join(parts)
+
+    def fix(
+        self, account_id: str, region: str = GLOBAL, resource: str | None = None, argument: str | None = None
+    ) -> str:
+        """What a user does to fill the gap: the permission live, the file offline.
+
+        ``resource`` names the file (a trail or topic name); ``argument`` is what the CLI option takes
+        when that differs (a topic's ARN), defaulting to ``resource``.
+        """
         actions = " and ".join(self.actions) if self.actions else "valid credentials"
+        command = self.command(region, argument if argument is not None else resource)
         return (
             f"grant {actions} to the auditing identity and collect again, "
-            f"or save the output of `{self.cli}` as {self.path(account_id, region)}"
+            f"or save the output of `{command}` as {self.path(account_id, region, resource)}"
         )
+
+
+def _shell_quote(value: str) -> str:
+    return value if re.fullmatch(r"[A-Za-z0-9_.:/@=+-]+", value) else "'" + value.replace("'", "'\\''") + "'"
 
 
 CALLER_IDENTITY = Operation("sts", "get-caller-identity", ())
@@ -46,4 +83,37 @@ CREDENTIAL_REPORT = Operation(
 ACCOUNT_SUMMARY = Operation("iam", "get-account-summary", ("iam:GetAccountSummary",))
 VIRTUAL_MFA_DEVICES = Operation("iam", "list-virtual-mfa-devices", ("iam:ListVirtualMFADevices",))
 
-OPERATIONS = (CALLER_IDENTITY, CREDENTIAL_REPORT, ACCOUNT_SUMMARY, VIRTUAL_MFA_DEVICES)
+
+# The alerting chain (CIS 4.3) and the other paths from a root use to a person: one file per Region
+# (``--region``), per-resource operations one file per trail, topic, rule or detector.
+DESCRIBE_TRAILS = Operation("cloudtrail", "describe-trails", ("cloudtrail:DescribeTrails",))
+TRAIL_STATUS = Operation("cloudtrail", "get-trail-status", ("cloudtrail:GetTrailStatus",), "--name")
+EVENT_SELECTORS = Operation("cloudtrail", "get-event-selectors", ("cloudtrail:GetEventSelectors",), "--trail-name")
+METRIC_FILTERS = Operation("logs", "describe-metric-filters", ("logs:DescribeMetricFilters",))
+ALARMS = Operation("cloudwatch", "describe-alarms", ("cloudwatch:DescribeAlarms",))
+TOPIC_SUBSCRIPTIONS = Operation("sns", "list-subscriptions-by-topic", ("sns:ListSubscriptionsByTopic",), "--topic-arn")
+EVENT_RULES = Operation("events", "list-rules", ("events:ListRules",))
+RULE_TARGETS = Operation("events", "list-targets-by-rule", ("events:ListTargetsByRule",), "--rule")
+GUARDDUTY_DETECTORS = Operation("guardduty", "list-detectors", ("guardduty:ListDetectors",))
+GUARDDUTY_DETECTOR = Operation("guardduty", "get-detector", ("guardduty:GetDetector",), "--detector-id")
+CONFIG_RULES = Operation("configservice", "describe-config-rules", ("config:DescribeConfigRules",))
+CONFIG_COMPLIANCE = Operation(
+    "configservice", "describe-compliance-by-config-rule", ("config:DescribeComplianceByConfigRule",)
+)
+
+ALERTING_OPERATIONS = (
+    DESCRIBE_TRAILS,
+    TRAIL_STATUS,
+    EVENT_SELECTORS,
+    METRIC_FILTERS,
+    ALARMS,
+    TOPIC_SUBSCRIPTIONS,
+    EVENT_RULES,
+    RULE_TARGETS,
+    GUARDDUTY_DETECTORS,
+    GUARDDUTY_DETECTOR,
+    CONFIG_RULES,
+    CONFIG_COMPLIANCE,
+)
+
+OPERATIONS = (CALLER_IDENTITY, CREDENTIAL_REPORT, ACCOUNT_SUMMARY, VIRTUAL_MFA_DEVICES, *ALERTING_OPERATIONS)
