@@ -72,9 +72,10 @@ def audit_live(
     force: bool = False,
     progress: Progress = lambda _: None,
     lookup: bool = True,
+    alerting: bool = True,
 ) -> AuditReport:
     """Collect from the live account, optionally keep the bundle, and evaluate."""
-    collection = collect_live(profile=profile, region=region, progress=progress, lookup=lookup)
+    collection = collect_live(profile=profile, region=region, progress=progress, lookup=lookup, alerting=alerting)
     if save_to is not None:
         save_collection(collection, save_to, force=force)
     store = MemoryStore(collection.documents)
@@ -83,13 +84,18 @@ def audit_live(
 
 
 def collect_live(
-    *, profile: str | None, region: str | None, progress: Progress = lambda _: None, lookup: bool = True
+    *,
+    profile: str | None,
+    region: str | None,
+    progress: Progress = lambda _: None,
+    lookup: bool = True,
+    alerting: bool = True,
 ) -> Collection:
     # boto3 is imported only here, so offline audits start fast.
     from rootguard.collect.account import collect_account  # noqa: PLC0415
     from rootguard.collect.aws import Aws  # noqa: PLC0415
 
-    return collect_account(Aws(profile=profile, region=region), progress, lookup=lookup)
+    return collect_account(Aws(profile=profile, region=region), progress, lookup=lookup, alerting=alerting)
 
 
 def save_collection(collection: Collection, out: Path, *, force: bool) -> None:

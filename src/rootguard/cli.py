@@ -109,6 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
             action="store_true",
             help="live runs: skip CloudTrail LookupEvents (faster; root-activity then reports ERROR)",
         )
+        command.add_argument(
+            "--no-alerting",
+            action="store_true",
+            help="live runs: skip the alerting paths (trails, metric filters, alarms, SNS, EventBridge, GuardDuty, "
+            "Config in every Region; faster; the checks that need them then report ERROR)",
+        )
     cli_activity.add_parser(commands, aws)
     cli_remediate.add_parser(commands)
     permissions = commands.add_parser(
@@ -171,6 +177,7 @@ def _audit(args: argparse.Namespace) -> int:
                 force=args.force,
                 progress=progress,
                 lookup=not args.no_cloudtrail,
+                alerting=not args.no_alerting,
             )
     support.emit(_render(report, OutputFormat(args.format), to_terminal=args.output is None), args.output)
     return report.exit_code(Severity(args.fail_on))
@@ -181,7 +188,11 @@ def _collect(args: argparse.Namespace) -> int:
 
     with _progress(args.quiet) as progress:
         collection = audit.collect_live(
-            profile=args.profile, region=args.region, progress=progress, lookup=not args.no_cloudtrail
+            profile=args.profile,
+            region=args.region,
+            progress=progress,
+            lookup=not args.no_cloudtrail,
+            alerting=not args.no_alerting,
         )
     audit.save_collection(collection, args.out, force=args.force)
     files = len(collection.documents)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from rootguard.collect import alerting as alerting_collector
 from rootguard.collect import cloudtrail
 from rootguard.collect import iam as iam_collector
 from rootguard.collect.aws import Aws
@@ -36,8 +37,10 @@ def collect_account(
     now: Callable[[], datetime] | None = None,
     *,
     lookup: bool = True,
+    alerting: bool = True,
 ) -> Collection:
-    """Everything the checks need; ``lookup=False`` skips CloudTrail (root-activity then reports ERROR)."""
+    """Everything the checks need; ``lookup=False`` skips CloudTrail (root-activity then reports ERROR),
+    ``alerting=False`` the alerting paths (the checks that need them then report ERROR)."""
     progress("Identifying the account (sts:GetCallerIdentity)")
     identity = iam_collector.caller_identity(aws.client("sts"))
     account_id = identity.get("Account")
@@ -61,6 +64,12 @@ def collect_account(
             progress=lambda done, total: progress(f"Reading root events from CloudTrail: {done}/{total} lookups"),
         )
         documents.update(cloudtrail.bundle_documents(account_id, found))
+    if alerting:
+        progress(
+            "Reading the alerting paths (trails, metric filters, alarms, SNS, EventBridge, GuardDuty, Config; "
+            "every enabled Region)"
+        )
+        documents.update(alerting_collector.collect_alerting(aws, account_id, progress=progress))
     # Taken once every answer is in: a live audit is as of now, and a root use recorded while the
     # credential report was generated must not fall after the as-of time (that reads as ERROR).
     collected_at = (now or _utc_now)()

@@ -42,6 +42,9 @@ CREDENTIAL_ERROR_CODES = frozenset(
 
 Recorder = Callable[[str], None]
 
+IAM_PREFIXES = {"monitoring": "cloudwatch"}
+"""Services whose IAM action prefix is not their signing name (CloudWatch signs as ``monitoring``)."""
+
 
 class Aws:
     """A boto3 session with rootguard's client settings; records every API call it makes."""
@@ -70,7 +73,8 @@ class Aws:
 
 def _record(recorder: Recorder) -> Callable[..., None]:
     def before_call(model: Any, **_: Any) -> None:
-        recorder(f"{model.service_model.signing_name}:{model.name}")
+        signing_name = model.service_model.signing_name
+        recorder(f"{IAM_PREFIXES.get(signing_name, signing_name)}:{model.name}")
 
     return before_call
 

@@ -1,0 +1,291 @@
+"""The paths from a root use to a person, in every enabled Region (contract §5).
+
+CIS 4.3's chain (a logging multi-Region trail → CloudWatch Logs → a metric filter → an alarm with
+actions → an SNS topic with a subscriber) and the other alerting paths (EventBridge rules and their
+targets, GuardDuty detectors, the AWS Config root rules). Each answer is stored exactly as
+``aws <service> <operation> --output json`` prints it: paginated operations go through botocore's
+paginators and ``build_full_result``, which is what the AWS CLI itself prints.
+
+Collection runs in two rounds. First every Region on its own (what is listed there); then what those
+listings name: each trail's status and event selectors once, in its home Region (describe-trails
+repeats multi-Region and organization trails in every Region), and the subscriptions of every SNS
+topic an alarm or a rule notifies, in the topic's Region. A refused or failed call becomes its
+error document; the rest goes on.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import botocore.exceptions
+
+from rootguard.bundle.store import error_document
+from rootguard.collect.aws import Aws, cli_shape, error_code, error_message, fatal
+from rootguard.collect.cloudtrail import enabled_regions
+from rootguard.errors import CredentialsError
+from rootguard.model.operations import (
+    ALARMS,
+    CONFIG_COMPLIANCE,
+    CONFIG_RULES,
+    DESCRIBE_TRAILS,
+    EVENT_RULES,
+    EVENT_SELECTORS,
+    GUARDDUTY_DETECTOR,
+    GUARDDUTY_DETECTORS,
+    METRIC_FILTERS,
+    RULE_TARGETS,
+    TOPIC_SUBSCRIPTIONS,
+    TRAIL_STATUS,
+    Operation,
+)
+
+Progress = Callable[[str], None]
+
+REGION_OPERATIONS = (
+    DESCRIBE_TRAILS,
+    METRIC_FILTERS,
+    ALARMS,
+    EVENT_RULES,
+    GUARDDUTY_DETECTORS,
+    CONFIG_RULES,
+    CONFIG_COMPLIANCE,
+)
+"""One file per Region each; the other alerting operations hang off what these list."""
+
+MAX_WORKERS = 16
+POOL_CONNECTIONS = 2 * MAX_WORKERS
+"""Clients are shared by the threads of a round: room for each of them to hold a connection."""
+
+
+@dataclass(frozen=True)
+class Trail:
+    """A trail as describe-trails lists it: fetched once, in its home Region, by ARN."""
+
+    name: str
+    arn: str
+    home_region: str
+
+
+@dataclass(frozen=True)
+class Topic:
+    """An SNS topic an alarm or a rule notifies: stored under its own Region, by name."""
+
+    arn: str
+    region: str
+    account_id: str
+    name: str
+
+
+class Clients:
+    """One client per service and Region, made under a lock: boto3 sessions are not thread-safe."""
+
+    def __init__(self, aws: Aws) -> None:
+        self._aws = aws
+        self._made: dict[tuple[str, str], Any] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, service: str, region: str) -> Any:
+        with self._lock:
+            key = (service, region)
+            if key not in self._made:
+                self._made[key] = self._aws.client(service, region=region, max_pool_connections=POOL_CONNECTIONS)
+            return self._made[key]
+
+
+def call(method: Callable[..., Any], **kwargs: Any) -> Any:
+    """One call, shaped as the CLI prints it; a refusal becomes its error document."""
+    return _guard(lambda: cli_shape(method(**kwargs)))
+
+
+def paginated(client: Any, operation: str, **kwargs: Any) -> Any:
+    """Every page, merged as the AWS CLI merges them; a failure on any page stores the error, never a part."""
+    return _guard(lambda: cli_shape(client.get_paginator(operation).paginate(**kwargs).build_full_result()))
+
+
+def _guard(run: Callable[[], Any]) -> Any:
+    try:
+        return run()
+    except botocore.exceptions.ClientError as error:
+        raised = fatal(error)
+        if raised is not error:
+            raise raised from None
+        return error_document(error_code(error), error_message(error))
+    except botocore.exceptions.BotoCoreError as error:
+        # A dead session stops the run; a timeout or an endless NextToken loop is this file's error.
+        raised = fatal(error)
+        if isinstance(raised, CredentialsError):
+            raise raised from None
+        return error_document(type(error).__name__, str(error))
+
+
+def region_documents(clients: Clients, account_id: str, region: str) -> dict[str, Any]:
+    """What one Region lists, plus the per-resource files that belong to that Region's listings."""
+    cloudtrail = clients("cloudtrail", region)
+    events = clients("events", region)
+    guardduty = clients("guardduty", region)
+    config = clients("config", region)
+    found: dict[Operation, Any] = {
+        DESCRIBE_TRAILS: call(cloudtrail.describe_trails),
+        METRIC_FILTERS: paginated(clients("logs", region), "describe_metric_filters"),
+        ALARMS: paginated(clients("cloudwatch", region), "describe_alarms"),
+        EVENT_RULES: paginated(events, "list_rules"),
+        GUARDDUTY_DETECTORS: paginated(guardduty, "list_detectors"),
+        CONFIG_RULES: paginated(config, "describe_config_rules"),
+        CONFIG_COMPLIANCE: paginated(config, "describe_compliance_by_config_rule"),
+    }
+    documents = {operation.path(account_id, region): document for operation, document in found.items()}
+    for rule in _names(found[EVENT_RULES], "Rules", "Name"):
+        documents[RULE_TARGETS.path(account_id, region, rule)] = paginated(events, "list_targets_by_rule", Rule=rule)
+    for detector in _strings(found[GUARDDUTY_DETECTORS], "DetectorIds"):
+        documents[GUARDDUTY_DETECTOR.path(account_id, region, detector)] = call(
+            guardduty.get_detector, DetectorId=detector
+        )
+    return documents
+
+
+def trails_named(documents: dict[str, Any], account_id: str, regions: Iterable[str]) -> list[Trail]:
+    """Every trail the Regions list, once: a shadow trail is the same ARN seen from another Region."""
+    trails: dict[str, Trail] = {}
+    for region in regions:
+        listed = documents.get(DESCRIBE_TRAILS.path(account_id, region))
+        for item in _items(listed, "trailList"):
+            arn, name = item.get("TrailARN"), item.get("Name")
+            if isinstance(arn, str) and isinstance(name, str) and arn not in trails:
+                home = item.get("HomeRegion")
+                trails[arn] = Trail(name, arn, home if isinstance(home, str) and home else region)
+    return sorted(trails.values(), key=lambda trail: (trail.home_region, trail.name, trail.arn))
+
+
+def topics_named(documents: dict[str, Any], account_id: str, regions: Iterable[str]) -> list[Topic]:
+    """The SNS topics that alarm actions and rule targets name, one per file name.
+
+    Two topics with one name and Region (one in another account) would share a file: the account's
+    own topic wins, so what the chain most likely relies on is what is stored.
+    """
+    arns: set[str] = set()
+    for region in regions:
+        for alarm in _items(documents.get(ALARMS.path(account_id, region)), "MetricAlarms", "CompositeAlarms"):
+            for key in ("AlarmActions", "OKActions", "InsufficientDataActions"):
+                arns.update(value for value in alarm.get(key) or () if isinstance(value, str))
+        targets = _folder(RULE_TARGETS, account_id, region)
+        for path, document in documents.items():
+            if path.startswith(targets):
+                arns.update(str(target.get("Arn")) for target in _items(document, "Targets"))
+    chosen: dict[tuple[str, str], Topic] = {}
+    for arn in sorted(arns):
+        topic = _topic(arn)
+        if topic is None:
+            continue
+        place = (topic.region, topic.name)
+        if place not in chosen or (chosen[place].account_id != account_id and topic.account_id == account_id):
+            chosen[place] = topic
+    return sorted(chosen.values(), key=lambda topic: (topic.region, topic.name))
+
+
+def _topic(arn: str) -> Topic | None:
+    parts = arn.split(":")
+    if len(parts) != 6 or parts[0] != "arn" or parts[2] != "sns" or not parts[3] or not parts[5]:
+        return None
+    return Topic(arn=arn, region=parts[3], account_id=parts[4], name=parts[5])
+
+
+def collect_alerting(
+    aws: Aws,
+    account_id: str,
+    *,
+    regions: list[str] | None = None,
+    progress: Progress = lambda _: None,
+    max_workers: int = MAX_WORKERS,
+) -> dict[str, Any]:
+    """Bundle path → document for every alerting operation in every enabled Region."""
+    clients = Clients(aws)
+    if regions is None:
+        listed = enabled_regions(clients("ec2", aws.region))
+        if isinstance(listed, dict):
+            return unlisted_regions(account_id, aws.region, listed)
+        regions = listed
+    documents: dict[str, Any] = {}
+    lock = threading.Lock()
+    workers = max(1, max_workers)
+
+    def each_region(region: str) -> None:
+        found = region_documents(clients, account_id, region)
+        with lock:
+            documents.update(found)
+            progress(f"Reading the alerting paths: {region} done ({_done(documents, account_id, regions)})")
+
+    with ThreadPoolExecutor(max_workers=min(workers, len(regions) or 1)) as pool:
+        list(pool.map(each_region, regions))
+
+    trails = trails_named(documents, account_id, regions)
+    topics = topics_named(documents, account_id, regions)
+    progress(f"Reading the status of {len(trails)} trail(s) and the subscribers of {len(topics)} SNS topic(s)")
+
+    def each_trail(trail: Trail) -> dict[str, Any]:
+        client = clients("cloudtrail", trail.home_region)
+        return {
+            TRAIL_STATUS.path(account_id, trail.home_region, trail.name): call(client.get_trail_status, Name=trail.arn),
+            EVENT_SELECTORS.path(account_id, trail.home_region, trail.name): call(
+                client.get_event_selectors, TrailName=trail.arn
+            ),
+        }
+
+    def each_topic(topic: Topic) -> dict[str, Any]:
+        client = clients("sns", topic.region)
+        return {
+            TOPIC_SUBSCRIPTIONS.path(account_id, topic.region, topic.name): paginated(
+                client, "list_subscriptions_by_topic", TopicArn=topic.arn
+            )
+        }
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for found in [*pool.map(each_trail, trails), *pool.map(each_topic, topics)]:
+            documents.update(found)
+    return dict(sorted(documents.items()))
+
+
+def unlisted_regions(account_id: str, region: str, refusal: dict[str, Any]) -> dict[str, Any]:
+    """The Regions could not be listed: every Region-level file of the session's Region says why.
+
+    Storing nothing would let a bundle look like an account without trails or alarms; an error in
+    the files the checks read makes them ERROR and name ec2:DescribeRegions.
+    """
+    error = refusal.get("Error", {})
+    code = str(error.get("Code", "Unknown"))
+    message = f"the enabled Regions could not be listed (ec2:DescribeRegions): {error.get('Message', '')}"
+    return {operation.path(account_id, region): error_document(code, message) for operation in REGION_OPERATIONS}
+
+
+def _folder(operation: Operation, account_id: str, region: str) -> str:
+    """Where a per-resource operation's files sit: ``<account>/<region>/<service>/<operation>/``."""
+    return operation.path(account_id, region).removesuffix(".json") + "/"
+
+
+def _done(documents: dict[str, Any], account_id: str, regions: list[str]) -> str:
+    done = sum(1 for region in regions if DESCRIBE_TRAILS.path(account_id, region) in documents)
+    return f"{done}/{len(regions)} Regions"
+
+
+def _items(document: Any, *keys: str) -> list[dict[str, Any]]:
+    """The dict entries under ``keys`` of a stored answer; nothing for an error document."""
+    if not isinstance(document, dict):
+        return []
+    found: list[dict[str, Any]] = []
+    for key in keys:
+        values = document.get(key)
+        if isinstance(values, list):
+            found.extend(value for value in values if isinstance(value, dict))
+    return found
+
+
+def _names(document: Any, key: str, field: str) -> list[str]:
+    return sorted({str(item[field]) for item in _items(document, key) if isinstance(item.get(field), str)})
+
+
+def _strings(document: Any, key: str) -> list[str]:
+    values = document.get(key) if isinstance(document, dict) else None
+    return sorted({value for value in values or () if isinstance(value, str)})
