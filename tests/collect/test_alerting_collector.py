@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import boto3
 import botocore.exceptions
 import pytest
 from moto import mock_aws
+
 from moto_alerting import (
     ROOT_RULES,
     AlertingState,
@@ -26,7 +27,6 @@ from moto_alerting import (
     unconfirm_subscription,
 )
 from moto_root import ENABLED_REGIONS, NOT_OPTED_IN, CloudTrailState, cloudtrail_history
-
 from rootguard.collect import alerting
 from rootguard.collect.alerting import collect_alerting, topics_named
 from rootguard.collect.aws import Aws
@@ -253,7 +253,7 @@ def test_a_next_token_loop_is_stored_as_an_error_never_as_a_partial_list() -> No
 def _ok() -> Any:
     class Response:
         status_code = 200
-        headers: dict[str, str] = {}
+        headers: ClassVar[dict[str, str]] = {}
 
     return Response()
 
@@ -272,9 +272,8 @@ def test_every_page_is_merged_as_the_cli_merges_it(moto: AlertingState) -> None:
     for n in range(120):  # moto pages ListSubscriptionsByTopic by 100
         sns.subscribe(TopicArn=chain.topic_arn, Protocol="email", Endpoint=f"person{n}@example.com")
     for n in range(30):  # and DescribeConfigRules by 25
-        config.put_config_rule(
-            ConfigRule={"ConfigRuleName": f"rule-{n:02}", "Source": {"Owner": "AWS", "SourceIdentifier": "S3_BUCKET_VERSIONING_ENABLED"}}
-        )  # fmt: skip
+        source = {"Owner": "AWS", "SourceIdentifier": "S3_BUCKET_VERSIONING_ENABLED"}
+        config.put_config_rule(ConfigRule={"ConfigRuleName": f"rule-{n:02}", "Source": source})
     moto.page_size = 2
     calls: list[str] = []
 

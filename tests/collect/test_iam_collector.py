@@ -20,6 +20,7 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
+from moto_alerting import AlertingState, alerting_moto, build_chain
 from moto_root import ENABLED_REGIONS, CloudTrailState, cloudtrail_history, scenarios
 from rootguard.bundle.trail_evidence import LOOKUP_ACTIONS
 from rootguard.collect import cloudtrail
@@ -316,7 +317,7 @@ def test_collect_account_stores_the_contract_documents(moto_account: Any) -> Non
     moto_account.create_user(UserName="alice")
     serial = moto_account.create_virtual_mfa_device(VirtualMFADeviceName="alice")["VirtualMFADevice"]["SerialNumber"]
 
-    collection = collect_account(Aws(region="us-east-1"), lookup=False)
+    collection = collect_account(Aws(region="us-east-1"), lookup=False, alerting=False)
 
     assert collection.accounts == (ACCOUNT,)
     assert set(collection.documents) == CONTRACT_PATHS
@@ -346,7 +347,7 @@ def test_collect_account_reads_every_page_of_virtual_mfa_devices(moto_account: A
     serials = {answer["VirtualMFADevice"]["SerialNumber"] for answer in created}
     calls: list[str] = []
 
-    collection = collect_account(Aws(region="us-east-1", recorder=calls.append), lookup=False)
+    collection = collect_account(Aws(region="us-east-1", recorder=calls.append), lookup=False, alerting=False)
 
     devices = collection.documents[f"{ACCOUNT}/global/iam/list-virtual-mfa-devices.json"]
     listed = [d["SerialNumber"] for d in devices["VirtualMFADevices"]]
@@ -356,7 +357,33 @@ def test_collect_account_reads_every_page_of_virtual_mfa_devices(moto_account: A
     assert calls.count("iam:ListVirtualMFADevices") == 3, "moto pages by 100"
 
 
-def test_collectors_declare_the_actions_they_call(moto_account: Any, event_history: CloudTrailState) -> None:
+@pytest.fixture
+def alerting_paths(moto_account: Any) -> Iterator[AlertingState]:
+    """A working alerting chain in us-east-1, with what moto lacks filled in (tests/moto_alerting.py)."""
+    with alerting_moto() as state:
+        build_chain(lambda service, region: boto3.client(service, region_name=region))
+        yield state
+
+
+ALERTING_ACTIONS = {
+    "cloudtrail:DescribeTrails",
+    "cloudtrail:GetTrailStatus",
+    "cloudtrail:GetEventSelectors",
+    "logs:DescribeMetricFilters",
+    "cloudwatch:DescribeAlarms",
+    "sns:ListSubscriptionsByTopic",
+    "events:ListRules",
+    "events:ListTargetsByRule",
+    "guardduty:ListDetectors",
+    "guardduty:GetDetector",
+    "config:DescribeConfigRules",
+    "config:DescribeComplianceByConfigRule",
+}
+
+
+def test_collectors_declare_the_actions_they_call(
+    moto_account: Any, event_history: CloudTrailState, alerting_paths: AlertingState
+) -> None:
     moto_account.create_user(UserName="alice")
     moto_account.create_virtual_mfa_device(VirtualMFADeviceName="alice")
     calls: list[str] = []
@@ -369,7 +396,7 @@ def test_collectors_declare_the_actions_they_call(moto_account: Any, event_histo
         "iam:ListVirtualMFADevices",
         "ec2:DescribeRegions",
         "cloudtrail:LookupEvents",
-    } <= set(calls), f"the recorder saw {calls}"
+    } | ALERTING_ACTIONS <= set(calls), f"the recorder saw {calls}"
     assert sum(1 for path in collection.documents if "/cloudtrail-logs/lookup-events/" in path) == 3 * len(
         ENABLED_REGIONS
     ), "the LookupEvents path ran against moto: three questions in each enabled Region"
@@ -391,7 +418,7 @@ def test_collect_account_without_lookup_makes_no_cloudtrail_calls(
 ) -> None:
     calls: list[str] = []
 
-    collection = collect_account(Aws(region="us-east-1", recorder=calls.append), lookup=False)
+    collection = collect_account(Aws(region="us-east-1", recorder=calls.append), lookup=False, alerting=False)
 
     assert not [call for call in calls if call.startswith(("cloudtrail:", "ec2:"))], calls
     assert not [path for path in collection.documents if "/cloudtrail-logs/" in path]
@@ -399,7 +426,9 @@ def test_collect_account_without_lookup_makes_no_cloudtrail_calls(
     assert event_history.region_listings == []
 
 
-def test_collection_time_is_taken_once_every_answer_is_in(moto_account: Any, event_history: CloudTrailState) -> None:
+def test_collection_time_is_taken_once_every_answer_is_in(
+    moto_account: Any, event_history: CloudTrailState, alerting_paths: AlertingState
+) -> None:
     """A live audit is as of collection time; evidence recorded during collection must not postdate it."""
     calls: list[str] = []
     calls_when_stamped: list[list[str]] = []
@@ -412,4 +441,5 @@ def test_collection_time_is_taken_once_every_answer_is_in(moto_account: Any, eve
 
     assert collection.collected_at == datetime(2026, 11, 20, 12, 0, 0, tzinfo=UTC)
     assert "cloudtrail:LookupEvents" in calls, "the slowest part of collection is included"
+    assert "sns:ListSubscriptionsByTopic" in calls, "and the alerting paths"
     assert calls_when_stamped == [calls], "collected_at was taken before the last API call"
