@@ -207,8 +207,6 @@ Refusal.__module__ = "rootguard_tests.refusal"
 
 def _install_denial(patches: pytest.MonkeyPatch, state: AlertingState) -> None:
     original = BaseResponse.call_action
-    # moto warns that the code is not in the service model (IAM refusals are not modelled); it is what AWS says.
-    warnings.filterwarnings("ignore", message=r"Exception\(Refusal\)", category=UserWarning)
 
     def call_action(self: BaseResponse) -> Any:
         service = self.service_name or ""
@@ -220,6 +218,9 @@ def _install_denial(patches: pytest.MonkeyPatch, state: AlertingState) -> None:
                 f"User: arn:aws:iam::{ACCOUNT_ID}:user/auditor is not authorized to perform: {service}:{action} "
                 f"because an explicit deny in a service control policy denies {self.region}",
             )
+            # moto warns that the code is not in the service model (IAM refusals are not modelled there);
+            # it is what AWS says. Set per call: pytest resets the filters for each test.
+            warnings.filterwarnings("ignore", message=r"Exception\(Refusal\)", category=UserWarning)
             status, headers, body = self.serialized(ActionResult(refusal))
             return status, headers, body
         return original(self)

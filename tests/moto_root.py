@@ -47,6 +47,8 @@ from moto.iam.models import AccountSummary, IAMBackend, iam_backends
 from moto.iam.responses import IamResponse
 from moto.server import ThreadedMotoServer
 
+from moto_alerting import AlertingState, install_alerting
+
 ACCOUNT_ID = "123456789012"
 """The account moto answers for when the access key is ``testing``."""
 ROOT_ARN = f"arn:aws:iam::{ACCOUNT_ID}:root"
@@ -630,6 +632,8 @@ class MotoRoot:
     decoy_device_serial: str = ""
     users: tuple[str, ...] = field(default=())
     cloudtrail: CloudTrailState = field(default_factory=CloudTrailState)
+    alerting: AlertingState = field(default_factory=AlertingState)
+    """What moto lacks for the alerting paths (tests/moto_alerting.py); ``build_chain(server.client)`` sets one up."""
 
     def client(self, service: str, region: str = REGION) -> Any:
         return boto3.client(
@@ -670,6 +674,7 @@ def moto_root_server(
                 running = MotoRoot(endpoint=f"http://{host}:{port}", port=port, scenario=chosen, now=now)
                 running.cloudtrail = CloudTrailState(history=chosen.history, denied=set(deny_lookup))
                 install_cloudtrail(patches, running.cloudtrail)
+                install_alerting(patches, running.alerting)
                 _seed_users(running)
                 if chosen.root is not None:
                     _install_root(patches, running, chosen.root)
