@@ -554,11 +554,13 @@ class TestLookup:
         bad_server.cloudtrail.region_listings.clear()
         bundle = tmp_path / "bundle"
 
-        code, report, stderr = audit_json(bad_server, tmp_path, "--no-cloudtrail")
+        # --no-alerting too: the alerting paths list the Regions as well (tests/e2e/test_alerting_moto.py).
+        code, report, stderr = audit_json(bad_server, tmp_path, "--no-cloudtrail", "--no-alerting")
         collect = rootguard(
             aws_env(tmp_path, bad_server.endpoint),
             "collect",
             "--no-cloudtrail",
+            "--no-alerting",
             "--out",
             bundle,
             "--quiet",
