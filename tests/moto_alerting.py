@@ -358,14 +358,22 @@ def single_region_trail(client: ClientFactory, chain: Chain) -> None:
 
 
 def no_log_group(client: ClientFactory, chain: Chain) -> None:
-    """The trail's log group is gone (deleted after the trail was pointed at it)."""
-    client("logs", chain.region).delete_log_group(logGroupName=chain.log_group)
+    """The trail's log group is gone (deleted after the trail was pointed at it).
+
+    AWS deletes a group's metric filters with it; moto keeps them, so they are deleted first.
+    """
+    logs = client("logs", chain.region)
+    logs.delete_metric_filter(logGroupName=chain.log_group, filterName=chain.metric_filter)
+    logs.delete_log_group(logGroupName=chain.log_group)
 
 
 def narrow_filter(client: ClientFactory, chain: Chain) -> None:
     """The filter only catches root use from one address: most root use goes unnoticed."""
     narrowed = CIS_PATTERN.removesuffix(" }") + ' && $.sourceIPAddress = "198.51.100.7" }'
-    client("logs", chain.region).put_metric_filter(
+    logs = client("logs", chain.region)
+    # AWS replaces a filter put under an existing name; moto appends a second one, so delete it first.
+    logs.delete_metric_filter(logGroupName=chain.log_group, filterName=chain.metric_filter)
+    logs.put_metric_filter(
         logGroupName=chain.log_group,
         filterName=chain.metric_filter,
         filterPattern=narrowed,

@@ -18,6 +18,7 @@ import pytest
 from moto import mock_aws
 
 from moto_alerting import (
+    BREAKS,
     ROOT_RULES,
     AlertingState,
     Chain,
@@ -315,3 +316,52 @@ def test_topics_come_from_alarm_actions_and_rule_targets_and_the_own_account_win
         ("eu-west-1", "alerts", own),
         ("us-east-1", "rule-topic", "arn:aws:sns:us-east-1:123456789012:rule-topic"),
     ]
+
+
+# --- the broken links of tests/moto_alerting.py, as the evidence shows them ---------------------
+
+
+def _home(documents: dict[str, Any], chain: Chain, path: str) -> Any:
+    return documents[f"{ACCOUNT}/{chain.region}/{path}"]
+
+
+BROKEN_EVIDENCE = {
+    "stop-logging": lambda d, c: _home(d, c, f"cloudtrail/get-trail-status/{c.trail}.json")["IsLogging"] is False,
+    "single-region-trail": lambda d, c: (
+        _home(d, c, "cloudtrail/describe-trails.json")["trailList"][0]["IsMultiRegionTrail"] is False
+        and d[f"{ACCOUNT}/eu-west-1/cloudtrail/describe-trails.json"] == {"trailList": []}
+    ),
+    "no-log-group": lambda d, c: _home(d, c, "logs/describe-metric-filters.json") == {"metricFilters": []},
+    "narrow-filter": lambda d, c: (
+        "sourceIPAddress" in _home(d, c, "logs/describe-metric-filters.json")["metricFilters"][0]["filterPattern"]
+    ),
+    "alarm-actions-disabled": lambda d, c: (
+        _home(d, c, "cloudwatch/describe-alarms.json")["MetricAlarms"][0]["ActionsEnabled"] is False
+    ),
+    "alarm-without-sns": lambda d, c: (
+        _home(d, c, "cloudwatch/describe-alarms.json")["MetricAlarms"][0]["AlarmActions"] == []
+        and f"{ACCOUNT}/{c.region}/sns/list-subscriptions-by-topic/root-usage-alerts.json" not in d
+    ),
+    "no-subscription": lambda d, c: (
+        _home(d, c, "sns/list-subscriptions-by-topic/root-usage-alerts.json") == {"Subscriptions": []}
+    ),
+}
+
+
+def test_a_working_chain_shows_no_broken_link(moto: AlertingState) -> None:
+    chain = build_chain(CLIENT)
+
+    documents = collect()
+
+    assert [link for link, broken in BROKEN_EVIDENCE.items() if broken(documents, chain)] == []
+
+
+@pytest.mark.parametrize("link", sorted(BREAKS))
+def test_each_broken_link_shows_in_the_evidence(moto: AlertingState, link: str) -> None:
+    chain = build_chain(CLIENT)
+
+    BREAKS[link](CLIENT, chain)
+    documents = collect()
+
+    assert BROKEN_EVIDENCE[link](documents, chain), link
+    assert not [path for path, document in documents.items() if "Error" in document], "a broken link is no error"
