@@ -243,7 +243,8 @@ def collect_alerting(
         }
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for found in [*pool.map(each_trail, trails), *pool.map(each_topic, topics)]:
+        statuses, subscribers = pool.map(each_trail, trails), pool.map(each_topic, topics)  # both queued at once
+        for found in [*statuses, *subscribers]:
             documents.update(found)
     return dict(sorted(documents.items()))
 
