@@ -19,7 +19,7 @@ from typing import Any
 
 from rootguard.checks.iam_users import REFRESH, user_rows, whole_days
 from rootguard.checks.registry import EvaluationContext, Outcome, check, cis, errored, failed_at
-from rootguard.checks.root_facts import describe_cell
+from rootguard.checks.root_facts import describe_cell, root_row
 from rootguard.model.break_glass import Attestation, AttestationKind, Principal, PrincipalKind
 from rootguard.model.evidence import AccountEvidence
 from rootguard.model.findings import Severity, Status
@@ -52,11 +52,19 @@ class Verdict:
 def judge_principal(account: AccountEvidence, principal: Principal, roles: RoleArns) -> Verdict:
     match principal.kind:
         case PrincipalKind.ROOT:
-            return Verdict(Status.PASS, "the root user (its MFA is judged by root-mfa and root-hardware-mfa)")
+            return _judge_root(account)
         case PrincipalKind.ROLE:
             return _judge_role(principal.text, roles)
         case PrincipalKind.USER:
             return _judge_user(account, principal.text)
+
+
+def _judge_root(account: AccountEvidence) -> Verdict:
+    """Root always exists; its row shows the evidence describes this account's root at all."""
+    row = root_row(account)
+    if isinstance(row, Gap):
+        return Verdict(Status.ERROR, "root: the credential report's root row is unavailable", row)
+    return Verdict(Status.PASS, "the root user (its MFA is judged by root-mfa and root-hardware-mfa)")
 
 
 def _judge_role(arn: str, roles: RoleArns) -> Verdict:

@@ -165,6 +165,11 @@ def iam_unused_credentials(account: AccountEvidence, ctx: EvaluationContext) -> 
             _after_as_of_gap(account),
             **evidence,
         )
+    if not judged:
+        return passed(
+            f"No IAM user has a console password or an active access key ({len(users.rows)} IAM user(s)).{note}",
+            **evidence,
+        )
     return passed(
         f"All {len(judged)} enabled IAM user credential(s) (console passwords and active access keys) were used "
         f"or created within the last {ctx.unused_credentials_days} days.{note}",
