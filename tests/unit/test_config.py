@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from builders import AccountBuilder, ago, root_cells, user_cells
+from rootguard import audit as audit_module
 from rootguard.checks import ALL_CHECKS
 from rootguard.cli import main
 from rootguard.config import (
@@ -398,3 +399,27 @@ def test_activity_reads_window_from_the_environment(
     assert report["since"] == "2026-11-13T12:00:00Z"
     monkeypatch.setenv("ROOTGUARD_WINDOW", "0")
     assert main(["activity", "--evidence", str(bundle)]) == 2
+
+
+def test_demo_reads_its_own_file_and_ignores_the_users(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    demo_file = tmp_path / "demo" / "rootguard.toml"
+    demo_file.parent.mkdir()
+    demo_file.write_text('[break_glass]\nprincipals = ["arn:aws:iam::210987654321:user/nobody"]\n')
+    monkeypatch.setattr(audit_module, "demo_config", lambda: demo_file)
+    (tmp_path / "rootguard.toml").write_text("window = 'not read'\n")
+    monkeypatch.setenv("ROOTGUARD_CONFIG", str(tmp_path / "rootguard.toml"))
+
+    _, report, err = audit(capsys, "--demo", "--format", "json", "--checks", "break-glass,root-recent-use")
+    assert report is not None, err
+    accounts = report["accounts"]
+    assert isinstance(accounts, list)
+    prod = {f["check_id"]: f for f in accounts[0]["findings"]}
+    assert prod["break-glass"]["status"] == "FAIL"
+    assert (
+        "user arn:aws:iam::210987654321:user/nobody is not in the credential report" in prod["break-glass"]["message"]
+    )
+    # The demo approvals still apply when the demo file names none.
+    sandbox = {f["check_id"]: f for f in accounts[1]["findings"]}
+    assert "CHG-1042" in sandbox["root-recent-use"]["message"]
