@@ -14,6 +14,7 @@ from rootguard import audit as audit_module
 from rootguard.checks import ALL_CHECKS
 from rootguard.cli import main
 from rootguard.config import (
+    ENVIRONMENT,
     Layer,
     Settings,
     Thresholds,
@@ -423,3 +424,15 @@ def test_demo_reads_its_own_file_and_ignores_the_users(
     # The demo approvals still apply when the demo file names none.
     sandbox = {f["check_id"]: f for f in accounts[1]["findings"]}
     assert "CHG-1042" in sandbox["root-recent-use"]["message"]
+
+
+def test_the_readme_example_is_a_valid_file() -> None:
+    readme = (Path(__file__).parent.parent.parent / "README.md").read_text()
+    section = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    example = section.split("```toml\n", 1)[1].split("\n```", 1)[0]
+    settings = merge(parse_config(example, "README", BASE))
+    assert settings.thresholds == Thresholds()
+    assert "root-activity" not in settings.check_ids
+    assert len(settings.break_glass.principals) == 3
+    assert {a.kind for a in settings.break_glass.attestations} == set(AttestationKind)
+    assert all(f"`{name}`" in section for name in ENVIRONMENT)
