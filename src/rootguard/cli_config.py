@@ -10,11 +10,21 @@ import argparse
 import os
 from pathlib import Path
 
-from rootguard import cli_support as support
 from rootguard.config import Layer, Settings, load_settings, split_check_ids
 from rootguard.model.findings import Severity
 
 CONFIG_HELP = "settings file (default: $ROOTGUARD_CONFIG, else ./rootguard.toml if present)"
+
+
+def _days(text: str) -> int:
+    """A threshold in days; argparse names the option in front of the message."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"takes a whole number of days, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1 day")
+    return value
 
 
 def add_config_option(parser: argparse.ArgumentParser) -> None:
@@ -29,19 +39,19 @@ def add_audit_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--skip-checks", metavar="IDS", help="comma-separated check ids not to run")
     group.add_argument(
         "--unused-credentials-days",
-        type=support.days,
+        type=_days,
         metavar="DAYS",
         help="iam-unused-credentials: idle days that fail a credential (default 45)",
     )
     group.add_argument(
         "--key-rotation-days",
-        type=support.days,
+        type=_days,
         metavar="DAYS",
         help="iam-key-rotation: oldest acceptable active access key, in days (default 90)",
     )
     group.add_argument(
         "--attestation-max-age-days",
-        type=support.days,
+        type=_days,
         metavar="DAYS",
         help="break-glass: oldest acceptable attestation, in days (default 180)",
     )
