@@ -9,9 +9,12 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rootguard.config import Layer, Settings, load_settings, split_check_ids
 from rootguard.model.findings import Severity
+
+if TYPE_CHECKING:
+    from rootguard.config import Settings
 
 CONFIG_HELP = "settings file (default: $ROOTGUARD_CONFIG, else ./rootguard.toml if present)"
 
@@ -59,6 +62,8 @@ def add_audit_options(parser: argparse.ArgumentParser) -> None:
 
 def settings(args: argparse.Namespace, *, demo_file: Path | None = None) -> Settings:
     """Merge the command line over ROOTGUARD_* over the file (``demo_file`` for ``--demo``)."""
+    from rootguard.config import Layer, load_settings, split_check_ids  # noqa: PLC0415 - the checks load on use
+
     checks, skip = getattr(args, "checks", None), getattr(args, "skip_checks", None)
     cli = Layer(
         window_days=args.window,
