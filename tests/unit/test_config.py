@@ -24,7 +24,8 @@ from rootguard.config import (
     merge,
     parse_config,
 )
-from rootguard.errors import ConfigError
+from rootguard.engine import select_checks
+from rootguard.errors import ConfigError, UsageError
 from rootguard.model.break_glass import AttestationKind, PrincipalKind
 from rootguard.model.findings import Severity
 
@@ -436,3 +437,10 @@ def test_the_readme_example_is_a_valid_file() -> None:
     assert len(settings.break_glass.principals) == 3
     assert {a.kind for a in settings.break_glass.attestations} == set(AttestationKind)
     assert all(f"`{name}`" in section for name in ENVIRONMENT)
+
+
+def test_the_engine_selects_in_report_order_and_refuses_unknown_ids() -> None:
+    assert select_checks(None) == ALL_CHECKS
+    assert [s.check_id for s in select_checks(["break-glass", "root-mfa"])] == ["root-mfa", "break-glass"]
+    with pytest.raises(UsageError, match="unknown check id 'root-nope'"):
+        select_checks(["root-nope"])

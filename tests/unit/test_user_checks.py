@@ -275,3 +275,11 @@ def test_key_rotation_threshold_and_message() -> None:
     assert outcome.status is Status.FAIL
     assert outcome.message.startswith("1 active IAM user access key(s) older than 30 days: 'deploy' access key 1")
     assert outcome.evidence["overdue"][0]["days"] == 40
+
+
+def test_long_lists_are_capped_in_the_message_but_complete_in_the_evidence() -> None:
+    users = [console(f"user{n:02}", mfa_active="false") for n in range(12)]
+    outcome = iam_user_mfa.evaluate(account(*users).evidence(), context())
+    assert "'user09' and 2 more (see evidence)" in outcome.message
+    assert "user10" not in outcome.message
+    assert len(outcome.evidence["users_without_mfa"]) == 12

@@ -15,6 +15,9 @@ from rootguard.model.evidence import AccountEvidence
 from rootguard.model.findings import Severity
 from rootguard.model.gaps import Gap
 
+SHOWN = 10
+"""Users named in a message; the evidence lists them all."""
+
 
 @check(
     "iam-user-mfa",
@@ -47,7 +50,9 @@ def iam_user_mfa(account: AccountEvidence, ctx: EvaluationContext) -> Outcome:
     evidence = {"users_with_console_password": console, "users_without_mfa": without}
     note = report_age_note(account, ctx.collected_at)
     if without:
-        names = ", ".join(repr(name) for name in without)
+        names = ", ".join(repr(name) for name in without[:SHOWN])
+        if len(without) > SHOWN:
+            names += f" and {len(without) - SHOWN} more (see evidence)"
         extra = f" Also unjudged: {unknown_gap(account, unknowns, users.unparsed).reason}" if unknowns else ""
         return failed(
             f"{len(without)} of {console} IAM user(s) with a console password have no MFA: {names}.{extra}{note}",
