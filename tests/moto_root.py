@@ -18,6 +18,14 @@ that is ``not-opted-in`` (as moto does, it ignores ``AllRegions``). It works for
     with moto_root_server("bad") as server:
         subprocess.run([...], env={"AWS_ENDPOINT_URL": server.endpoint, ...})
 
+IAM users: alice (console password), bob (an access key) and rootops (virtual MFA, no password). Each
+scenario says whether their hygiene is stale (alice without MFA, bob's key 400 days old and never used)
+or kept (alice holds a hardware token); ``config`` is a rootguard.toml for the audit's folder. moto's
+user rows have quirks the IAM user checks must survive: ``password_last_used=not_supported`` and
+``password_last_changed`` set to the creation time for users without a password (a user without a
+password is out of scope, whatever those cells say), and ``not_supported`` in the last-used Region and
+service columns of keys.
+
 Only one server runs at a time: moto's backends are process-wide, so two would share state.
 """
 
