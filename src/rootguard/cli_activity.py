@@ -23,6 +23,7 @@ examples:
   rootguard activity --logs s3://my-trail-bucket/AWSLogs/    the same, read from S3 (s3:ListBucket, s3:GetObject)
   rootguard activity --lookup --profile prod                 LookupEvents in every enabled Region (90 days)
   rootguard activity --evidence ./evidence --format json     a bundle's cloudtrail-logs/
+  rootguard activity --lookup --config rootguard.toml        window, approvals and fail_on from the file
 
 exit codes: 0 nothing unapproved · 1 unapproved human root activity (high) or root-only task (medium)
             at or above --fail-on · 2 usage error · 3 nothing failed but some input could not be read
