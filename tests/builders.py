@@ -18,6 +18,7 @@ from rootguard.bundle.store import MemoryStore, error_document
 from rootguard.bundle.writer import write_bundle
 from rootguard.checks import EvaluationContext
 from rootguard.model.approvals import Approval
+from rootguard.model.break_glass import Attestation, AttestationKind, BreakGlass, Principal
 from rootguard.model.credential_report import COLUMNS
 from rootguard.model.evidence import AccountEvidence
 from rootguard.model.operations import ACCOUNT_SUMMARY, CALLER_IDENTITY, CREDENTIAL_REPORT, VIRTUAL_MFA_DEVICES
@@ -180,8 +181,27 @@ class AccountBuilder:
         return out
 
 
-def context(window: int = 90, as_of: datetime = AS_OF, approvals: tuple[Approval, ...] = ()) -> EvaluationContext:
-    return EvaluationContext(as_of=as_of, window_days=window, collected_at=AS_OF, approvals=approvals)
+def attestation(kind: AttestationKind, days: float = 30, by: str = "ciso@example.com", **extra: Any) -> Attestation:
+    """An attestation made this many days before AS_OF."""
+    return Attestation(kind, by, AS_OF - timedelta(days=days), **extra)
+
+
+BREAK_GLASS = BreakGlass(
+    principals=(Principal("root"),),
+    attestations=tuple(attestation(kind) for kind in AttestationKind),
+)
+"""A well-kept account's break-glass: root, every fact attested a month before AS_OF."""
+
+
+def context(
+    window: int = 90,
+    as_of: datetime = AS_OF,
+    approvals: tuple[Approval, ...] = (),
+    break_glass: BreakGlass = BREAK_GLASS,
+) -> EvaluationContext:
+    return EvaluationContext(
+        as_of=as_of, window_days=window, collected_at=AS_OF, approvals=approvals, break_glass=break_glass
+    )
 
 
 def approval(ticket: str, start: str, end: str, accounts: list[str] | None = None) -> Approval:

@@ -18,6 +18,14 @@ that is ``not-opted-in`` (as moto does, it ignores ``AllRegions``). It works for
     with moto_root_server("bad") as server:
         subprocess.run([...], env={"AWS_ENDPOINT_URL": server.endpoint, ...})
 
+IAM users: alice (console password), bob (an access key) and rootops (virtual MFA, no password). Each
+scenario says whether their hygiene is stale (alice without MFA, bob's key 400 days old and never used)
+or kept (alice holds a hardware token); ``config`` is a rootguard.toml for the audit's folder. moto's
+user rows have quirks the IAM user checks must survive: ``password_last_used=not_supported`` and
+``password_last_changed`` set to the creation time for users without a password (a user without a
+password is out of scope, whatever those cells say), and ``not_supported`` in the last-used Region and
+service columns of keys.
+
 Only one server runs at a time: moto's backends are process-wide, so two would share state.
 """
 
@@ -64,6 +72,10 @@ CHECK_IDS = (
     "root-mfa",
     "root-hardware-mfa",
     "root-signing-certs",
+    "iam-user-mfa",
+    "iam-unused-credentials",
+    "iam-key-rotation",
+    "break-glass",
 )
 ENABLED_REGIONS = ("eu-west-1", "us-east-1")
 NOT_OPTED_IN = "ap-east-1"
@@ -324,6 +336,11 @@ class Scenario:
     exit_code: int
     history: tuple[HistoryEvent, ...] = ()
     """CloudTrail event history (LookupEvents), root's and others'."""
+    stale_users: bool = False
+    """IAM user hygiene: alice (console password) without MFA and bob's access key created 400 days ago,
+    never used; otherwise alice holds a hardware MFA token and bob's key is new."""
+    config: str = ""
+    """A rootguard.toml for the audit's working folder (break-glass declarations); empty: none."""
 
     @property
     def root_events(self) -> list[HistoryEvent]:
@@ -332,6 +349,35 @@ class Scenario:
     @property
     def summary(self) -> dict[str, int]:
         return {status: list(self.expected.values()).count(status) for status in STATUSES}
+
+
+STALE_USERS = {
+    "iam-user-mfa": "FAIL",
+    "iam-unused-credentials": "FAIL",
+    "iam-key-rotation": "FAIL",
+    # No rootguard.toml: nothing declares who breaks the glass.
+    "break-glass": "MANUAL",
+}
+KEPT_USERS = {
+    "iam-user-mfa": "PASS",
+    "iam-unused-credentials": "PASS",
+    "iam-key-rotation": "PASS",
+    "break-glass": "MANUAL",
+}
+ALICE_TOKEN = "GAHT12345678"
+"""A hardware TOTP token's serial: moto accepts it for EnableMFADevice without a virtual device."""
+STALE_KEY_AGE = timedelta(days=400)
+
+
+def break_glass_config(now: datetime) -> str:
+    """Root and rootops (who has MFA) break the glass; every fact attested 30 days ago."""
+    when = (now - timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    attestations = "".join(
+        f'\n[[break_glass.attestation]]\nkind = "{kind}"\nattested_by = "ciso@example.com"\nattested_at = {when}\n'
+        for kind in ("root-password-vaulted", "mfa-custody", "procedure-tested")
+    )
+    principals = f'["root", "arn:aws:iam::{ACCOUNT_ID}:user/{DECOY_USER}"]'
+    return f"[break_glass]\nprincipals = {principals}\n{attestations}"
 
 
 def scenarios(now: datetime) -> dict[str, Scenario]:
@@ -364,8 +410,10 @@ def scenarios(now: datetime) -> dict[str, Scenario]:
                 "root-mfa": "PASS",
                 "root-hardware-mfa": "FAIL",
                 "root-signing-certs": "PASS",
+                **STALE_USERS,
             },
             exit_code=1,
+            stale_users=True,
             history=(
                 # Someone tried root's password from elsewhere (no MFA step reached) …
                 root_sign_in(1, ago(days=2, minutes=3), ip="203.0.113.50", mfa=False, success=False),
@@ -403,8 +451,10 @@ def scenarios(now: datetime) -> dict[str, Scenario]:
                 "root-mfa": "FAIL",
                 "root-hardware-mfa": "FAIL",
                 "root-signing-certs": "PASS",
+                **STALE_USERS,
             },
             exit_code=1,
+            stale_users=True,
             history=(
                 root_key_call(
                     11, ago(minutes=5), "eu-west-1", "ec2.amazonaws.com", "DescribeInstances", read_only=True
@@ -417,6 +467,7 @@ def scenarios(now: datetime) -> dict[str, Scenario]:
             RootState(created=created, password_last_used=ago(days=200), mfa=True),
             dict.fromkeys(CHECK_IDS, "PASS"),
             exit_code=0,
+            config=break_glass_config(now),
             history=(
                 # Auto Scaling acting for root: not a person, so root-activity passes.
                 HistoryEvent(
@@ -454,6 +505,7 @@ def scenarios(now: datetime) -> dict[str, Scenario]:
                 "root-mfa": "PASS",
                 "root-hardware-mfa": "PASS",
                 "root-signing-certs": "PASS",
+                **KEPT_USERS,
             },
             exit_code=1,
             history=(
@@ -484,6 +536,8 @@ def scenarios(now: datetime) -> dict[str, Scenario]:
                 # … but with MFA off, whether root holds a password decides, and nothing says so.
                 "root-mfa": "ERROR",
                 "root-hardware-mfa": "ERROR",
+                # The user rows are there (stock moto writes them); nothing declares break-glass.
+                **KEPT_USERS,
             },
             exit_code=3,
             history=others,
@@ -699,6 +753,14 @@ def _seed_users(server: MotoRoot) -> None:
         iam.create_user(UserName=name)
     iam.create_login_profile(UserName="alice", Password="Correct-Horse-9!")
     iam.create_access_key(UserName="bob")
+    if server.scenario.stale_users:
+        # Created long ago and never used: unused for 45+ days and overdue for rotation.
+        for key in _backend(server.account_id).users["bob"].access_keys:
+            key.create_date = server.now - STALE_KEY_AGE
+    else:
+        iam.enable_mfa_device(
+            UserName="alice", SerialNumber=ALICE_TOKEN, AuthenticationCode1="123456", AuthenticationCode2="654321"
+        )
     decoy = iam.create_virtual_mfa_device(VirtualMFADeviceName=DECOY_USER)["VirtualMFADevice"]
     iam.enable_mfa_device(
         UserName=DECOY_USER,

@@ -6,7 +6,7 @@ The CLI parses options and renders; everything between lives here and is tested 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -16,9 +16,11 @@ from rootguard.bundle.assemble import assemble
 from rootguard.bundle.reader import open_bundle
 from rootguard.bundle.store import MemoryStore
 from rootguard.checks import EvaluationContext
-from rootguard.engine import evaluate
+from rootguard.config import Thresholds
+from rootguard.engine import evaluate, select_checks
 from rootguard.errors import ApprovalsError
 from rootguard.model.approvals import Approval, parse_approvals
+from rootguard.model.break_glass import BreakGlass
 from rootguard.model.findings import AuditReport
 
 if TYPE_CHECKING:
@@ -33,6 +35,10 @@ class AuditOptions:
     """``None``: the bundle's collected_at, or now for live runs."""
     window_days: int = 90
     approvals: tuple[Approval, ...] = ()
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    break_glass: BreakGlass = field(default_factory=BreakGlass)
+    check_ids: tuple[str, ...] | None = None
+    """``None``: every check; otherwise only these are run (rootguard.toml [checks], --checks)."""
 
 
 def demo_bundle() -> Path:
@@ -43,6 +49,11 @@ def demo_bundle() -> Path:
 def demo_approvals() -> tuple[Approval, ...]:
     path = Path(str(resources.files("rootguard") / "demo" / "approvals.toml"))
     return parse_approvals(path.read_text(encoding="utf-8"), "demo approvals")
+
+
+def demo_config() -> Path:
+    """The demo's rootguard.toml (break-glass declared and attested); used by ``--demo`` unless --config is given."""
+    return Path(str(resources.files("rootguard") / "demo" / "rootguard.toml"))
 
 
 def load_approvals(path: Path) -> tuple[Approval, ...]:
@@ -60,7 +71,7 @@ def audit_bundle(path: Path, options: AuditOptions, source: str | None = None) -
     bundle = open_bundle(path, source)
     evidence = bundle.evidence
     ctx = _context(options, evidence.collected_at)
-    return evaluate(evidence, ctx, notes=bundle.notes)
+    return evaluate(evidence, ctx, select_checks(options.check_ids), notes=bundle.notes)
 
 
 def audit_live(
@@ -80,7 +91,7 @@ def audit_live(
         save_collection(collection, save_to, force=force)
     store = MemoryStore(collection.documents)
     evidence = assemble(store, collection.accounts, collection.collected_at, source="live")
-    return evaluate(evidence, _context(options, collection.collected_at))
+    return evaluate(evidence, _context(options, collection.collected_at), select_checks(options.check_ids))
 
 
 def collect_live(
@@ -110,4 +121,8 @@ def _context(options: AuditOptions, collected_at: datetime) -> EvaluationContext
         window_days=options.window_days,
         collected_at=collected_at,
         approvals=options.approvals,
+        unused_credentials_days=options.thresholds.unused_credentials_days,
+        key_rotation_days=options.thresholds.key_rotation_days,
+        attestation_max_age_days=options.thresholds.attestation_max_age_days,
+        break_glass=options.break_glass,
     )

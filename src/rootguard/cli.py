@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import assert_never
 
-from rootguard import __version__, cli_activity, cli_remediate
+from rootguard import __version__, cli_activity, cli_config, cli_remediate
 from rootguard import cli_support as support
 from rootguard.cli_support import OutputFormat, Parser
 from rootguard.errors import RootguardError, UsageError
@@ -27,6 +27,12 @@ examples:
   rootguard audit --evidence ./evidence --as-of 2026-11-01T00:00:00Z --window 30
   rootguard audit --format json --output report.json --fail-on high
   rootguard audit --approvals approvals.toml      root use inside approved windows passes
+  rootguard audit --config rootguard.toml         thresholds, check selection, break-glass declarations
+  rootguard audit --demo --skip-checks root-activity,break-glass
+  rootguard audit --evidence ./evidence --unused-credentials-days 30 --key-rotation-days 60
+
+settings: command line > ROOTGUARD_* variables > rootguard.toml (--config FILE, else
+$ROOTGUARD_CONFIG, else ./rootguard.toml if present) > defaults; --demo reads its own file.
 
 exit codes: 0 clean · 1 a FAIL at or above --fail-on · 2 usage error or unusable input ·
             3 no FAIL, but some check could not be evaluated (ERROR)
@@ -81,7 +87,6 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument(
         "--window",
         type=support.days,
-        default=90,
         metavar="DAYS",
         help="how far back recent root use reaches (default 90)",
     )
@@ -89,9 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument(
         "--fail-on",
         choices=[s.value for s in Severity],
-        default=Severity.LOW.value,
         help="lowest severity of a FAIL that makes the exit code 1 (default: low)",
     )
+    cli_config.add_audit_options(audit)
 
     collect = commands.add_parser(
         "collect",
@@ -159,10 +164,18 @@ def _audit(args: argparse.Namespace) -> int:
         raise UsageError(
             "--save-evidence keeps what a live audit collected; it cannot be used with --evidence or --demo"
         )
-    approvals = audit.load_approvals(args.approvals) if args.approvals else ()
-    if args.demo and not args.approvals:
+    settings = cli_config.settings(args, demo_file=audit.demo_config() if args.demo else None)
+    approvals = audit.load_approvals(settings.approvals) if settings.approvals else ()
+    if args.demo and not settings.approvals:
         approvals = audit.demo_approvals()
-    options = audit.AuditOptions(as_of=args.as_of, window_days=args.window, approvals=approvals)
+    options = audit.AuditOptions(
+        as_of=args.as_of,
+        window_days=settings.window_days,
+        approvals=approvals,
+        thresholds=settings.thresholds,
+        break_glass=settings.break_glass,
+        check_ids=settings.check_ids,
+    )
     if args.demo:
         report = audit.audit_bundle(audit.demo_bundle(), options, source="demo")
     elif args.evidence is not None:
@@ -180,7 +193,7 @@ def _audit(args: argparse.Namespace) -> int:
                 alerting=not args.no_alerting,
             )
     support.emit(_render(report, OutputFormat(args.format), to_terminal=args.output is None), args.output)
-    return report.exit_code(Severity(args.fail_on))
+    return report.exit_code(settings.fail_on)
 
 
 def _collect(args: argparse.Namespace) -> int:

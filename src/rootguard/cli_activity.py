@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, assert_never
 
+from rootguard import cli_config
 from rootguard import cli_support as support
 from rootguard.cli_support import OutputFormat, Parser
 from rootguard.errors import UsageError
@@ -22,6 +23,7 @@ examples:
   rootguard activity --logs s3://my-trail-bucket/AWSLogs/    the same, read from S3 (s3:ListBucket, s3:GetObject)
   rootguard activity --lookup --profile prod                 LookupEvents in every enabled Region (90 days)
   rootguard activity --evidence ./evidence --format json     a bundle's cloudtrail-logs/
+  rootguard activity --lookup --config rootguard.toml        window, approvals and fail_on from the file
 
 exit codes: 0 nothing unapproved · 1 unapproved human root activity (high) or root-only task (medium)
             at or above --fail-on · 2 usage error · 3 nothing failed but some input could not be read
@@ -48,7 +50,7 @@ def add_parser(commands: argparse._SubParsersAction[Parser], aws: Parser) -> Non
     activity.add_argument(
         "--since", type=support.days, metavar="DAYS", help="how many days back to read (default: --window)"
     )
-    activity.add_argument("--window", type=support.days, default=90, metavar="DAYS", help="default for --since (90)")
+    activity.add_argument("--window", type=support.days, metavar="DAYS", help="default for --since (90)")
     activity.add_argument(
         "--as-of",
         type=support.as_of,
@@ -58,7 +60,8 @@ def add_parser(commands: argparse._SubParsersAction[Parser], aws: Parser) -> Non
     activity.add_argument("--approvals", type=Path, metavar="FILE", help="TOML file of approved root-use windows")
     activity.add_argument("--format", choices=[f.value for f in OutputFormat], default=OutputFormat.TABLE.value)
     activity.add_argument("--output", type=Path, metavar="FILE", help="write to FILE (default: stdout)")
-    activity.add_argument("--fail-on", choices=[s.value for s in Severity], default=Severity.LOW.value)
+    activity.add_argument("--fail-on", choices=[s.value for s in Severity], help="default: low")
+    cli_config.add_config_option(activity)
     activity.add_argument(
         "--workers", type=support.days, metavar="N", help="processes for local scans (default: one per core)"
     )
@@ -68,10 +71,11 @@ def run(args: argparse.Namespace) -> int:
     from rootguard import activity, audit  # noqa: PLC0415
     from rootguard.progress import progress_bar  # noqa: PLC0415
 
-    approvals = audit.load_approvals(args.approvals) if args.approvals else ()
-    if args.demo and not args.approvals:
+    settings = cli_config.settings(args, demo_file=audit.demo_config() if args.demo else None)
+    approvals = audit.load_approvals(settings.approvals) if settings.approvals else ()
+    if args.demo and not settings.approvals:
         approvals = audit.demo_approvals()
-    days = args.since or args.window
+    days = args.since or settings.window_days
     show = not args.quiet and sys.stderr.isatty()
     if args.demo or args.evidence is not None:
         bundle = audit.demo_bundle() if args.demo else args.evidence
@@ -101,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         raise UsageError("choose where to read CloudTrail: --logs PATH, --lookup, --evidence DIR or --demo")
     support.emit(_render(report, OutputFormat(args.format), to_terminal=args.output is None), args.output)
-    return report.exit_code(Severity(args.fail_on))
+    return report.exit_code(settings.fail_on)
 
 
 def _render(report: ActivityReport, output_format: OutputFormat, *, to_terminal: bool) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from rootguard import __version__
 from rootguard.checks import ALL_CHECKS, CheckSpec, EvaluationContext, Outcome
+from rootguard.errors import UsageError
 from rootguard.model.evidence import AccountEvidence, Evidence
 from rootguard.model.findings import AccountResult, AuditReport, Finding, Status
 
@@ -49,3 +50,18 @@ def _run(spec: CheckSpec, account: AccountEvidence, ctx: EvaluationContext) -> F
         evidence=outcome.evidence,
         remediation=spec.remediation,
     )
+
+
+def select_checks(check_ids: Sequence[str] | None) -> tuple[CheckSpec, ...]:
+    """The registered checks named (in report order); ``None``: all of them.
+
+    Selection is the user's choice of what to run: a selected-out check is not run and has no
+    finding; every check that runs still has one finding per account.
+    """
+    if check_ids is None:
+        return ALL_CHECKS
+    known = {spec.check_id for spec in ALL_CHECKS}
+    unknown = [c for c in check_ids if c not in known]
+    if unknown:
+        raise UsageError(f"unknown check id {unknown[0]!r} (known: {', '.join(s.check_id for s in ALL_CHECKS)})")
+    return tuple(spec for spec in ALL_CHECKS if spec.check_id in check_ids)

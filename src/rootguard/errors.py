@@ -8,6 +8,7 @@ what to do next. Everything else is a bug and is shown as one.
     ├── BundleError                an evidence bundle that is unusable as a whole
     │                              (missing directory, bad manifest, checksum mismatch)
     ├── ApprovalsError             an approvals file that cannot be read or is invalid
+    ├── ConfigError                rootguard.toml or a ROOTGUARD_* variable that is missing or invalid
     ├── CredentialsError           no AWS credentials, or expired / invalid ones
     ├── CollectionError            AWS cannot be reached at all (endpoint, network)
     └── OutputError                the report or bundle cannot be written
@@ -35,6 +36,10 @@ class BundleError(RootguardError):
 
 class ApprovalsError(RootguardError):
     """An approvals file that cannot be read or is invalid."""
+
+
+class ConfigError(RootguardError):
+    """A configuration file or ROOTGUARD_* variable that cannot be used (names the source and key)."""
 
 
 class CredentialsError(RootguardError):

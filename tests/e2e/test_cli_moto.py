@@ -104,6 +104,12 @@ def audit_json(server: MotoRoot, tmp_path: Path, *extra: str | Path) -> tuple[in
     return result.returncode, json.loads(result.stdout), result.stderr
 
 
+def write_config(server: MotoRoot, folder: Path) -> None:
+    """The scenario's rootguard.toml in the working folder, found there as ./rootguard.toml."""
+    if server.scenario.config:
+        (folder / "rootguard.toml").write_text(server.scenario.config)
+
+
 def findings_by_id(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
     (account,) = report["accounts"]
     assert account["account_id"] == ACCOUNT_ID
@@ -123,6 +129,7 @@ class TestScenarios:
     def test_audit_reports_each_check_once_with_the_expected_status(self, server: MotoRoot, tmp_path: Path) -> None:
         scenario = server.scenario
         server.cloudtrail.lookups.clear()
+        write_config(server, tmp_path)
         code, report, stderr = audit_json(server, tmp_path)
 
         assert report["schema"] == "rootguard/report@1"
@@ -142,6 +149,7 @@ class TestScenarios:
 
     def test_saved_evidence_gives_identical_findings_offline(self, server: MotoRoot, tmp_path: Path) -> None:
         bundle = tmp_path / "evidence"
+        write_config(server, tmp_path)  # ./rootguard.toml: read by both runs
         live_code, live, _ = audit_json(server, tmp_path, "--save-evidence", bundle)
         assert (bundle / "manifest.json").is_file()
 
@@ -200,6 +208,7 @@ def assert_root_activity_evidence(server: MotoRoot, finding: dict[str, Any], as_
 
 
 def _details_bad(server: MotoRoot, findings: dict[str, dict[str, Any]]) -> None:
+    assert_stale_users(findings)
     password_used = zulu(server.now - timedelta(days=2))
     recent = findings["root-recent-use"]
     assert recent["evidence"]["password_last_used"] == password_used
@@ -224,6 +233,18 @@ def _details_bad(server: MotoRoot, findings: dict[str, dict[str, Any]]) -> None:
         f"{key_used} avoidable s3:ListBuckets from 192.0.2.10, MFA unknown [root-access-key]",
     ):
         assert listed in message, message
+
+
+def assert_stale_users(findings: dict[str, dict[str, Any]]) -> None:
+    """alice signs in without MFA; bob's key was created 400 days ago and never used (moto's quirks aside)."""
+    assert "1 of 1 IAM user(s) with a console password have no MFA: 'alice'" in findings["iam-user-mfa"]["message"]
+    unused = findings["iam-unused-credentials"]["evidence"]["unused"]
+    assert [(u["user"], u["credential"], u["basis"], u["days"]) for u in unused] == [
+        ("bob", "access key 1", "never used; created", 400)
+    ]
+    overdue = findings["iam-key-rotation"]["evidence"]["overdue"]
+    assert [(o["user"], o["days"]) for o in overdue] == [("bob", 400)]
+    assert findings["break-glass"]["message"].startswith("No break-glass principal is declared")
 
 
 def _details_keyuse(server: MotoRoot, findings: dict[str, dict[str, Any]]) -> None:
@@ -258,6 +279,9 @@ def _details_good(server: MotoRoot, findings: dict[str, dict[str, Any]]) -> None
     assert "No root use in the 90-day window" in findings["root-recent-use"]["message"]
     # rootops's device and an unassigned one are listed; neither is root's.
     assert findings["root-hardware-mfa"]["evidence"]["virtual_devices_listed"] == 2
+    # The break-glass declaration came from ./rootguard.toml; rootops exists and has MFA.
+    assert f"user '{DECOY_USER}' exists and has MFA" in findings["break-glass"]["message"]
+    assert [a["age_days"] for a in findings["break-glass"]["evidence"]["attestations"]] == [30, 30, 30]
     assert not any(STALE_NOTE in f["message"] for f in findings.values())
     activity = findings["root-activity"]["message"]
     assert activity.startswith("No unapproved human root activity between "), activity
@@ -594,13 +618,14 @@ def test_a_region_that_refuses_lookup_events_makes_root_activity_error(tmp_path:
     """ "good" passes everything, until one Region refuses LookupEvents: then root-activity is ERROR (exit 3)."""
     bundle = tmp_path / "bundle"
     with moto_root_server("good", deny_lookup=("eu-west-1",)) as server:
+        write_config(server, tmp_path)
         code, report, stderr = audit_json(server, tmp_path, "--save-evidence", bundle)
         asked = [(lookup.region, lookup.next_token) for lookup in server.cloudtrail.lookups]
 
     assert code == 3, stderr
     findings = findings_by_id(report)
     assert {k: f["status"] for k, f in findings.items() if f["status"] != "PASS"} == {"root-activity": "ERROR"}
-    assert report["summary"] == {"PASS": 5, "FAIL": 0, "MANUAL": 0, "ERROR": 1, "NOT_APPLICABLE": 0}
+    assert report["summary"] == {"PASS": len(CHECK_IDS) - 1, "FAIL": 0, "MANUAL": 0, "ERROR": 1, "NOT_APPLICABLE": 0}
     assert asked.count(("eu-west-1", None)) == len(QUESTIONS), "a refusal is stored, not retried or paged"
 
     activity = findings["root-activity"]

@@ -20,6 +20,10 @@ CHECK_IDS = [
     "root-mfa",
     "root-hardware-mfa",
     "root-signing-certs",
+    "iam-user-mfa",
+    "iam-unused-credentials",
+    "iam-key-rotation",
+    "break-glass",
 ]
 
 
@@ -47,7 +51,7 @@ def test_demo_json_follows_the_contract(capsys: pytest.CaptureFixture[str]) -> N
             }  # fmt: skip
             assert finding["resource"] == f"arn:aws:iam::{account['account_id']}:root"
     assert set(report["summary"]) == {"PASS", "FAIL", "MANUAL", "ERROR", "NOT_APPLICABLE"}
-    assert sum(report["summary"].values()) == 12
+    assert sum(report["summary"].values()) == 2 * len(CHECK_IDS)
     prod = {f["check_id"]: f["status"] for f in report["accounts"][0]["findings"]}
     assert prod == {
         "root-recent-use": "FAIL",
@@ -56,6 +60,10 @@ def test_demo_json_follows_the_contract(capsys: pytest.CaptureFixture[str]) -> N
         "root-mfa": "PASS",
         "root-hardware-mfa": "FAIL",
         "root-signing-certs": "PASS",
+        "iam-user-mfa": "PASS",
+        "iam-unused-credentials": "PASS",
+        "iam-key-rotation": "FAIL",
+        "break-glass": "MANUAL",
     }
     sandbox = {f["check_id"]: f for f in report["accounts"][1]["findings"]}
     assert sandbox["root-recent-use"]["status"] == "PASS"
@@ -84,7 +92,7 @@ def test_demo_table(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "audit", "--demo")
     assert code == 1
     assert "Account 210987654321" in out
-    assert "Summary: 7 PASS · 4 FAIL · 0 MANUAL · 1 ERROR · 0 NOT_APPLICABLE" in out
+    assert "Summary: 12 PASS · 5 FAIL · 2 MANUAL · 1 ERROR · 0 NOT_APPLICABLE" in out
     assert "Fix:" in out
     assert "\x1b[" not in out  # not a terminal: no colour codes
 
@@ -210,7 +218,7 @@ def test_python_dash_m_entry_point() -> None:
         check=False,
     )
     assert result.returncode == 1
-    assert json.loads(result.stdout)["summary"]["FAIL"] == 4
+    assert json.loads(result.stdout)["summary"]["FAIL"] == 5
     assert result.stderr == ""
 
 

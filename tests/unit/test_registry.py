@@ -7,9 +7,21 @@ from datetime import timedelta
 
 import pytest
 
-from builders import AS_OF, DENIED, AccountBuilder, ago, context, root_virtual_device, trail_record
-from rootguard.checks import ALL_CHECKS
+from builders import (
+    AS_OF,
+    BREAK_GLASS,
+    DENIED,
+    AccountBuilder,
+    ago,
+    context,
+    root_cells,
+    root_virtual_device,
+    trail_record,
+    user_cells,
+)
+from rootguard.checks import ALL_CHECKS, EvaluationContext
 from rootguard.checks.registry import CIS_3, CIS_5, CIS_6
+from rootguard.model.break_glass import BreakGlass, Principal
 from rootguard.model.findings import Status
 
 CONTRACT_IDS = {
@@ -26,7 +38,16 @@ CIS_V3 = {
     "root-access-keys": "1.4",
     "root-mfa": "1.5",
     "root-hardware-mfa": "1.6",
+    "iam-user-mfa": "1.10",
+    "iam-unused-credentials": "1.12",
+    "iam-key-rotation": "1.14",
+    "break-glass": "1.7",
 }
+
+
+def with_user(**cells: str) -> AccountBuilder:
+    return AccountBuilder().rows([root_cells(), user_cells("alice", **cells)])
+
 
 # One canonical account per (check, status); every registered check must appear with all three.
 EXAMPLES: dict[tuple[str, Status], Callable[[], AccountBuilder]] = {
@@ -48,6 +69,28 @@ EXAMPLES: dict[tuple[str, Status], Callable[[], AccountBuilder]] = {
     ("root-signing-certs", Status.PASS): AccountBuilder,
     ("root-signing-certs", Status.FAIL): lambda: AccountBuilder().root(cert_2_active="true"),
     ("root-signing-certs", Status.ERROR): lambda: AccountBuilder().report(DENIED).summary(DENIED),
+    ("iam-user-mfa", Status.PASS): with_user,
+    ("iam-user-mfa", Status.FAIL): lambda: with_user(mfa_active="false"),
+    ("iam-user-mfa", Status.ERROR): lambda: AccountBuilder().report(DENIED),
+    ("iam-unused-credentials", Status.PASS): lambda: with_user(password_last_used=ago(days=44)),
+    ("iam-unused-credentials", Status.FAIL): lambda: with_user(password_last_used=ago(days=45)),
+    ("iam-unused-credentials", Status.ERROR): lambda: AccountBuilder().report(DENIED),
+    ("iam-key-rotation", Status.PASS): lambda: with_user(access_key_1_active="true", access_key_1_last_rotated=ago(89)),
+    ("iam-key-rotation", Status.FAIL): lambda: with_user(access_key_1_active="true", access_key_1_last_rotated=ago(91)),
+    ("iam-key-rotation", Status.ERROR): lambda: AccountBuilder().report(DENIED),
+    ("break-glass", Status.PASS): AccountBuilder,
+    ("break-glass", Status.FAIL): AccountBuilder,
+    ("break-glass", Status.ERROR): lambda: AccountBuilder().report(DENIED),
+    ("break-glass", Status.MANUAL): AccountBuilder,
+}
+# The configuration an example needs besides the evidence (default: builders.context()).
+CONTEXTS: dict[tuple[str, Status], EvaluationContext] = {
+    ("break-glass", Status.FAIL): context(
+        break_glass=BreakGlass(
+            (Principal("root"), Principal("arn:aws:iam::123456789012:user/breakglass")), BREAK_GLASS.attestations
+        )
+    ),
+    ("break-glass", Status.MANUAL): context(break_glass=BreakGlass()),
 }
 
 
@@ -77,7 +120,7 @@ def test_every_check_has_pass_fail_and_error_examples() -> None:
 def test_examples_give_their_status(key: tuple[str, Status], make: Callable[[], AccountBuilder]) -> None:
     check_id, status = key
     spec = next(s for s in ALL_CHECKS if s.check_id == check_id)
-    outcome = spec.evaluate(make().evidence(), context())
+    outcome = spec.evaluate(make().evidence(), CONTEXTS.get(key, context()))
     assert outcome.status is status, outcome.message
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rootguard.checks.break_glass import break_glass
 from rootguard.checks.registry import CheckSpec, EvaluationContext, Outcome
 from rootguard.checks.root_activity import root_activity
 from rootguard.checks.root_credentials import (
@@ -11,6 +12,8 @@ from rootguard.checks.root_credentials import (
     root_signing_certs,
 )
 from rootguard.checks.root_usage import root_recent_use
+from rootguard.checks.user_credentials import iam_key_rotation, iam_unused_credentials
+from rootguard.checks.user_mfa import iam_user_mfa
 
 ALL_CHECKS: tuple[CheckSpec, ...] = (
     root_recent_use,
@@ -19,6 +22,10 @@ ALL_CHECKS: tuple[CheckSpec, ...] = (
     root_mfa,
     root_hardware_mfa,
     root_signing_certs,
+    iam_user_mfa,
+    iam_unused_credentials,
+    iam_key_rotation,
+    break_glass,
 )
 
 __all__ = ["ALL_CHECKS", "CheckSpec", "EvaluationContext", "Outcome"]

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from rootguard.model.approvals import Approval
+from rootguard.model.break_glass import BreakGlass
 from rootguard.model.evidence import AccountEvidence
 from rootguard.model.findings import Severity, Status
 from rootguard.model.gaps import Gap
@@ -28,6 +29,13 @@ class EvaluationContext:
     window_days: int
     collected_at: datetime
     approvals: tuple[Approval, ...] = ()
+    unused_credentials_days: int = 45
+    """CIS 1.12: a password or active access key unused this many days (or more) should be disabled."""
+    key_rotation_days: int = 90
+    """CIS 1.14: an active access key older than this many days is overdue for rotation."""
+    attestation_max_age_days: int = 180
+    """A break-glass attestation older than this (at as-of) no longer vouches for anything."""
+    break_glass: BreakGlass = field(default_factory=BreakGlass)
 
 
 @dataclass(frozen=True)
