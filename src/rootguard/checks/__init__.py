@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rootguard.checks.admins import admin_principals, admin_root_adjacent
+from rootguard.checks.iam_groups import iam_policies_via_groups
 from rootguard.checks.registry import CheckSpec, EvaluationContext, Outcome
 from rootguard.checks.root_activity import root_activity
 from rootguard.checks.root_credentials import (
@@ -19,6 +21,9 @@ ALL_CHECKS: tuple[CheckSpec, ...] = (
     root_mfa,
     root_hardware_mfa,
     root_signing_certs,
+    admin_principals,
+    admin_root_adjacent,
+    iam_policies_via_groups,
 )
 
 __all__ = ["ALL_CHECKS", "CheckSpec", "EvaluationContext", "Outcome"]
