@@ -70,7 +70,6 @@ class Role:
     inline: tuple[InlinePolicy, ...]
     attached: tuple[AttachedPolicy, ...]
     boundary_arn: str | None
-    trust: PolicyDocument | None
     trust_principals: tuple[str, ...]
     """``AWS:…``, ``Federated:…``, ``Service:…`` for every principal the trust policy allows."""
 
@@ -196,7 +195,6 @@ def _group(raw: Any, where: str) -> Group:
 def _role(raw: Any, where: str) -> Role:
     item = _object(raw, where, "RoleName", "Arn")
     trust_raw = item.get("AssumeRolePolicyDocument")
-    trust = None if trust_raw is None else policy_document_from(trust_raw, f"{where}.AssumeRolePolicyDocument")
     return Role(
         name=item["RoleName"],
         arn=item["Arn"],
@@ -204,7 +202,6 @@ def _role(raw: Any, where: str) -> Role:
         inline=_inline(item, "RolePolicyList", where),
         attached=_attached(item, where),
         boundary_arn=_boundary(item, where),
-        trust=trust,
         trust_principals=_trust_principals(trust_raw),
     )
 
