@@ -7,10 +7,12 @@ from datetime import timedelta
 
 import pytest
 
-from builders import AS_OF, DENIED, AccountBuilder, ago, context, root_virtual_device, trail_record
+from admin_builders import ADMIN_ACCESS, details, role, simulation, user
+from builders import ACCOUNT, AS_OF, DENIED, AccountBuilder, ago, context, root_virtual_device, trail_record
 from rootguard.checks import ALL_CHECKS
 from rootguard.checks.registry import CIS_3, CIS_5, CIS_6
 from rootguard.model.findings import Status
+from rootguard.model.operations import AUTHORIZATION_DETAILS, SIMULATE_PRINCIPAL
 
 CONTRACT_IDS = {
     "root-recent-use",
@@ -26,6 +28,9 @@ CIS_V3 = {
     "root-access-keys": "1.4",
     "root-mfa": "1.5",
     "root-hardware-mfa": "1.6",
+    "admin-principals": "1.7",
+    "admin-root-adjacent": "1.7",
+    "iam-policies-via-groups": "1.15",
 }
 
 # One canonical account per (check, status); every registered check must appear with all three.
@@ -48,6 +53,22 @@ EXAMPLES: dict[tuple[str, Status], Callable[[], AccountBuilder]] = {
     ("root-signing-certs", Status.PASS): AccountBuilder,
     ("root-signing-certs", Status.FAIL): lambda: AccountBuilder().root(cert_2_active="true"),
     ("root-signing-certs", Status.ERROR): lambda: AccountBuilder().report(DENIED).summary(DENIED),
+    ("admin-principals", Status.PASS): AccountBuilder,
+    ("admin-principals", Status.FAIL): lambda: AccountBuilder().put(AUTHORIZATION_DETAILS.path(ACCOUNT), details()),
+    ("admin-principals", Status.ERROR): lambda: AccountBuilder().put(AUTHORIZATION_DETAILS.path(ACCOUNT), DENIED),
+    ("admin-root-adjacent", Status.PASS): AccountBuilder,
+    ("admin-root-adjacent", Status.FAIL): lambda: AccountBuilder().put(
+        SIMULATE_PRINCIPAL.path(ACCOUNT, resource="role/Admin"), simulation(iam_CreateAccountAlias="explicitDeny")
+    ),
+    ("admin-root-adjacent", Status.ERROR): lambda: AccountBuilder().put(
+        SIMULATE_PRINCIPAL.path(ACCOUNT, resource="role/Admin"), DENIED
+    ),
+    ("iam-policies-via-groups", Status.PASS): AccountBuilder,
+    ("iam-policies-via-groups", Status.FAIL): lambda: AccountBuilder().put(
+        AUTHORIZATION_DETAILS.path(ACCOUNT),
+        details(users=(user("bob", ACCOUNT, attached_arns=(ADMIN_ACCESS,)),), roles=(role("Admin", ACCOUNT),)),
+    ),
+    ("iam-policies-via-groups", Status.ERROR): lambda: AccountBuilder().put(AUTHORIZATION_DETAILS.path(ACCOUNT), None),
 }
 
 
