@@ -27,11 +27,11 @@ from rootguard.model.operations import SIMULATE_PRINCIPAL
 IDENTITY_CENTER_ROLE_PREFIX = "AWSReservedSSO_"
 
 SIMULATOR_LIMITS = (
-    "The IAM policy simulator weighs the principal's identity policies, its permissions boundary and the "
-    "service control policies that apply to the account; it cannot evaluate SCPs that use global condition "
-    "keys, it is given no request context here (conditions on MFA, source IP and the like are reported as "
-    "missing context), it does not weigh session policies, and AWS warns that its results can differ from "
-    "the live environment."
+    "Simulator limits (AWS IAM User Guide, testing policies with the IAM policy simulator): it weighs the "
+    "principal's identity-based policies, its permissions boundary and, in an AWS Organizations member "
+    "account, the SCPs, but it does not evaluate SCPs that have any conditions; rootguard passes no request "
+    "context (keys such as MFA or source IP come back as missing context values) and no resource policy; "
+    "and AWS warns that simulator results can differ from the live environment."
 )
 
 
@@ -173,9 +173,8 @@ def admin_root_adjacent(account: AccountEvidence, ctx: EvaluationContext) -> Out
     if not missing:
         partial = f" (Not every administrator's simulation could be read: {len(gaps)} gap(s).)" if gaps else ""
         return passed(
-            f"Every root-adjacent task is open to an administrator: "
-            f"{'; '.join(_who(action, names) for action, names in able.items())}.{partial} "
-            f"{SIMULATOR_LIMITS}",
+            f"Every root-adjacent task ({', '.join(ROOT_ADJACENT_ACTIONS)}) is open to an administrator: "
+            f"{_who_can(able)}.{partial} {SIMULATOR_LIMITS}",
             **evidence,
         )
     if gaps:
@@ -192,8 +191,16 @@ def admin_root_adjacent(account: AccountEvidence, ctx: EvaluationContext) -> Out
     )
 
 
-def _who(action: str, names: list[str]) -> str:
-    return f"{action} ({', '.join(names)})"
+def _who_can(able: dict[str, list[str]]) -> str:
+    """``role/Admin can do all of them; user/bob can do iam:CreateServiceLinkedRole``."""
+    by_principal: dict[str, list[str]] = {}
+    for action, names in able.items():
+        for name in names:
+            by_principal.setdefault(name, []).append(action)
+    return "; ".join(
+        f"{name} can do {'all of them' if len(actions) == len(ROOT_ADJACENT_ACTIONS) else ', '.join(actions)}"
+        for name, actions in by_principal.items()
+    )
 
 
 def _missing_result(details: AuthorizationDetails, account: AccountEvidence, resource: str, action: str) -> Gap:
