@@ -202,6 +202,14 @@ def test_root_adjacent_errors_on_simulation_gaps(document_value: Any, reason: st
     assert reason.split(maxsplit=1)[0] in outcome.message or reason in outcome.message
 
 
+def test_a_missing_simulation_still_hints_at_the_policies_own_denies() -> None:
+    admins = admin_details(ACCOUNT)
+    admins["RoleDetailList"][0]["RolePolicyList"] = [inline("no-alias", document(deny("IAM:createAccountAlias")))]
+    outcome = run(admin_root_adjacent, AccountBuilder().put(DETAILS, admins).put(ADMIN_SIMULATION, DENIED))
+    assert outcome.status is Status.ERROR
+    assert "role/Admin's own policies deny iam:CreateAccountAlias" in outcome.message
+
+
 def test_absent_simulation_fix_gives_the_full_command() -> None:
     outcome = run(admin_root_adjacent, AccountBuilder().put(ADMIN_SIMULATION, None))
     assert (

@@ -27,7 +27,7 @@ CHECK_IDS = [
 
 
 ROOT_IDS = CHECK_IDS[:6]
-"""The root checks; the administrator checks' demo evidence comes with the demo's rebuild (scripts/demo_iam_admin.py)."""
+"""The root checks; the admin checks' demo evidence arrives when the demo is rebuilt (scripts/demo_iam_admin.py)."""
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -269,3 +269,8 @@ def service_role_administrators(details: AuthorizationDetails) -> tuple[AdminAss
     """Administrator roles that no person can assume (reported, never counted)."""
     found = [assess(details, role) for role in details.roles if not _usable_role(role)]
     return tuple(a for a in found if a.is_admin)
+
+
+def denied_among(assessment: AdminAssessment, actions: Iterable[str]) -> tuple[str, ...]:
+    """The given actions the principal's own policies deny by name (its exceptions), case-insensitively."""
+    return tuple(a for a in actions if any(actions_match(e, a) for e in assessment.exceptions))

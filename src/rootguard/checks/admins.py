@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from rootguard.analysis.policy_eval import AdminAssessment, AdminLevel, administrators, service_role_administrators
+from rootguard.analysis.policy_eval import (
+    AdminAssessment,
+    AdminLevel,
+    administrators,
+    denied_among,
+    service_role_administrators,
+)
 from rootguard.checks.registry import EvaluationContext, Outcome, check, cis, errored, failed, passed
 from rootguard.model.account_settings import (
     ROOT_ADJACENT_ACTIONS,
@@ -178,8 +184,14 @@ def admin_root_adjacent(account: AccountEvidence, ctx: EvaluationContext) -> Out
             **evidence,
         )
     if gaps:
+        hints = [
+            f"{principal_resource(a.principal)}'s own policies deny {', '.join(denied)}"
+            for a in admins
+            if (denied := denied_among(a, missing))
+        ]
+        hint = f" (Meanwhile: {'; '.join(hints)}.)" if hints else ""
         return errored(
-            f"Cannot tell whether an administrator can do {', '.join(missing)}: some simulations are missing.",
+            f"Cannot tell whether an administrator can do {', '.join(missing)}: some simulations are missing.{hint}",
             *gaps,
             **evidence,
         )
