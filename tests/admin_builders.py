@@ -59,7 +59,7 @@ def role(
     *,
     attached_arns: tuple[str, ...] = (),
     policies: tuple[dict[str, Any], ...] = (),
-    trust: dict[str, Any] | None = None,
+    trust: dict[str, Any] | str | None = None,
     boundary: str | None = None,
     path: str = "/",
 ) -> dict[str, Any]:

@@ -34,7 +34,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import boto3
 import pytest
@@ -327,7 +327,7 @@ class Scenario:
     exit_code: int
     history: tuple[HistoryEvent, ...] = ()
     """CloudTrail event history (LookupEvents), root's and others'."""
-    admins: str = "admin"
+    admins: Literal["admin", "fenced", "none"] = "admin"
     """IAM administrators (``_seed_admins``): ``admin``, ``fenced`` or ``none``."""
 
     @property
@@ -733,7 +733,7 @@ def _seed_users(server: MotoRoot) -> None:
     server.users = ("alice", "bob", DECOY_USER)
 
 
-def _seed_admins(server: MotoRoot, admins: str) -> None:
+def _seed_admins(server: MotoRoot, admins: Literal["admin", "fenced", "none"]) -> None:
     """``admin``: role Admin (AdminAll: ``*`` on ``*``) that the account's principals may assume.
     ``fenced``: the same role with an inline Deny of iam:CreateAccountAlias, and bob given S3 directly.
     ``none``: no administrator at all."""

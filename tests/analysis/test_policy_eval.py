@@ -217,7 +217,7 @@ def test_policy_documents_as_objects_json_strings_and_url_encoded_strings() -> N
         found = parsed(roles=(role("R", ACCOUNT, policies=({"PolicyName": "p", "PolicyDocument": given},)),))
         assert assess(found, found.roles[0]).level is AdminLevel.FULL
     url_trust = quote(json.dumps(document({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"})))
-    found = parsed(roles=(role("R", ACCOUNT, trust=url_trust, attached_arns=(ADMIN_ACCESS,)),))  # type: ignore[arg-type]
+    found = parsed(roles=(role("R", ACCOUNT, trust=url_trust, attached_arns=(ADMIN_ACCESS,)),))
     assert found.roles[0].assumable_by_people
 
 

@@ -92,7 +92,7 @@ def test_demo_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 1
     assert "Account 210987654321" in out
     # Until build_demo.py adds scripts/demo_iam_admin.py's documents, the three admin checks ERROR in both
-    # accounts; after it: 10 PASS · 6 FAIL · 0 MANUAL · 1 ERROR (tests/unit/test_demo_iam_admin.py).
+    # accounts; after it: 11 PASS · 6 FAIL · 0 MANUAL · 1 ERROR (tests/unit/test_demo_iam_admin.py).
     assert "Summary: 7 PASS · 4 FAIL · 0 MANUAL · 7 ERROR · 0 NOT_APPLICABLE" in out
     assert "Fix:" in out
     assert "\x1b[" not in out  # not a terminal: no colour codes
