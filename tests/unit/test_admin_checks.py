@@ -177,6 +177,15 @@ def test_one_able_admin_is_enough() -> None:
     assert "role/Admin can do iam:DeleteAccountAlias, iam:UpdateAccountPasswordPolicy" in outcome.message
 
 
+def test_a_denial_that_needed_missing_context_is_manual_not_fail() -> None:
+    needs_mfa = result("iam:CreateAccountAlias", "implicitDeny", MissingContextValues=["aws:MultiFactorAuthPresent"])
+    outcome = run(
+        admin_root_adjacent, AccountBuilder().put(ADMIN_SIMULATION, simulation(iam_CreateAccountAlias=needs_mfa))
+    )
+    assert outcome.status is Status.MANUAL
+    assert "lacked the context keys aws:MultiFactorAuthPresent" in outcome.message
+
+
 def test_root_adjacent_fails_without_any_admin() -> None:
     builder = with_details(users=(user("alice", ACCOUNT, groups=()),))
     outcome = run(admin_root_adjacent, builder)

@@ -154,6 +154,7 @@ def admin_root_adjacent(account: AccountEvidence, ctx: EvaluationContext) -> Out
     gaps: list[Gap] = []
     able: dict[str, list[str]] = {action: [] for action in ROOT_ADJACENT_ACTIONS}
     refusals: dict[str, list[str]] = {action: [] for action in ROOT_ADJACENT_ACTIONS}
+    undecided: set[str] = set()
     for admin in admins:
         resource = principal_resource(admin.principal)
         simulation = simulations.get(resource)
@@ -170,6 +171,9 @@ def admin_root_adjacent(account: AccountEvidence, ctx: EvaluationContext) -> Out
                 able[action].append(resource)
             else:
                 refusals[action].append(f"{resource}: {result.why_denied()}")
+                if result.missing_context and result.decision is Decision.IMPLICIT_DENY:
+                    # A Condition the simulator could not evaluate without context: maybe allowed live.
+                    undecided.add(action)
     evidence = {
         "allowed": dict(able),
         "denied": {action: reasons for action, reasons in refusals.items() if reasons},
@@ -196,6 +200,14 @@ def admin_root_adjacent(account: AccountEvidence, ctx: EvaluationContext) -> Out
             **evidence,
         )
     details_text = " ".join(f"{action}: {' / '.join(refusals[action])}." for action in missing)
+    if undecided & set(missing):
+        return Outcome(
+            Status.MANUAL,
+            f"No administrator is allowed {', '.join(missing)} without request context the simulator was not "
+            f"given: confirm a person meeting the conditions can do it, or someone will reach for root. "
+            f"{details_text} {SIMULATOR_LIMITS}",
+            evidence,
+        )
     return failed(
         f"No administrator can do {', '.join(missing)}; someone will reach for root to do it. {details_text} "
         f"{SIMULATOR_LIMITS}",
