@@ -14,7 +14,10 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
+from demo_alerting import demo_alerting
 from demo_cloudtrail import demo_cloudtrail
+from demo_iam_admin import demo_iam_admin
+from demo_iam_hygiene import demo_config, user_rows
 
 from rootguard.bundle.store import error_document
 from rootguard.bundle.writer import write_bundle
@@ -134,8 +137,10 @@ def prod() -> dict[str, object]:
             "Account": PROD,
             "Arn": f"arn:aws:sts::{PROD}:assumed-role/RootguardAudit/auditor",
         },
-        CREDENTIAL_REPORT.path(PROD): report([root, alice, ci, rootops], "2026-11-20T11:58:07+00:00"),
-        ACCOUNT_SUMMARY.path(PROD): summary(mfa=1, keys=1, certs=0, password=1, users=3),
+        CREDENTIAL_REPORT.path(PROD): report(
+            [root, alice, ci, rootops, *user_rows()[PROD]], "2026-11-20T11:58:07+00:00"
+        ),
+        ACCOUNT_SUMMARY.path(PROD): summary(mfa=1, keys=1, certs=0, password=1, users=3 + len(user_rows()[PROD])),
         VIRTUAL_MFA_DEVICES.path(PROD): devices,
     }
 
@@ -152,8 +157,8 @@ def sandbox() -> dict[str, object]:
             "Account": SANDBOX,
             "Arn": f"arn:aws:sts::{SANDBOX}:assumed-role/RootguardAudit/auditor",
         },
-        CREDENTIAL_REPORT.path(SANDBOX): report([root], "2026-11-20T11:59:30+00:00"),
-        ACCOUNT_SUMMARY.path(SANDBOX): summary(mfa=1, keys=0, certs=0, password=1, users=0),
+        CREDENTIAL_REPORT.path(SANDBOX): report([root, *user_rows()[SANDBOX]], "2026-11-20T11:59:30+00:00"),
+        ACCOUNT_SUMMARY.path(SANDBOX): summary(mfa=1, keys=0, certs=0, password=1, users=len(user_rows()[SANDBOX])),
         VIRTUAL_MFA_DEVICES.path(SANDBOX): error_document(
             "AccessDenied",
             f"User: arn:aws:sts::{SANDBOX}:assumed-role/RootguardAudit/auditor is not authorized to perform: "
@@ -166,7 +171,9 @@ def sandbox() -> dict[str, object]:
 def main() -> None:
     if OUT.exists():
         shutil.rmtree(OUT)
-    write_bundle(OUT, {**prod(), **sandbox(), **demo_cloudtrail()}, (PROD, SANDBOX), COLLECTED_AT)
+    documents = {**prod(), **sandbox(), **demo_cloudtrail(), **demo_alerting(), **demo_iam_admin()}
+    write_bundle(OUT, documents, (PROD, SANDBOX), COLLECTED_AT)
+    (OUT.parent / "rootguard.toml").write_text(demo_config())
 
 
 if __name__ == "__main__":

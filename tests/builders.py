@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from admin_builders import admin_documents
 from rootguard.bundle.assemble import assemble_account
 from rootguard.bundle.store import MemoryStore, error_document
 from rootguard.bundle.writer import write_bundle
@@ -125,6 +126,8 @@ class AccountBuilder:
             # CloudTrail was read and held no root record.
             f"{account}/cloudtrail-logs/trail.json": {"Records": []},
         }
+        # An administrator role that can do the root-adjacent tasks; a user who gets permissions from a group.
+        self.documents.update(admin_documents(account))
 
     def _set(self, path: str, document: Any) -> AccountBuilder:
         if document is None:
@@ -169,6 +172,10 @@ class AccountBuilder:
 
     def cloudtrail_document(self, name: str, document: Any) -> AccountBuilder:
         return self._set(f"{self.account}/cloudtrail-logs/{name}", document)
+
+    def put(self, path: str, document: Any) -> AccountBuilder:
+        """Set any document (``None`` leaves the file out)."""
+        return self._set(path, document)
 
     def without(self, path: str) -> AccountBuilder:
         return self._set(path, None)

@@ -42,7 +42,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import boto3
 import pytest
@@ -56,6 +56,7 @@ from moto.iam.responses import IamResponse
 from moto.server import ThreadedMotoServer
 
 from moto_alerting import AlertingState, install_alerting
+from moto_simulator import install_simulator
 
 ACCOUNT_ID = "123456789012"
 """The account moto answers for when the access key is ``testing``."""
@@ -76,6 +77,9 @@ CHECK_IDS = (
     "iam-unused-credentials",
     "iam-key-rotation",
     "break-glass",
+    "admin-principals",
+    "admin-root-adjacent",
+    "iam-policies-via-groups",
 )
 ENABLED_REGIONS = ("eu-west-1", "us-east-1")
 NOT_OPTED_IN = "ap-east-1"
@@ -341,6 +345,8 @@ class Scenario:
     never used; otherwise alice holds a hardware MFA token and bob's key is new."""
     config: str = ""
     """A rootguard.toml for the audit's working folder (break-glass declarations); empty: none."""
+    admins: Literal["admin", "fenced", "none"] = "admin"
+    """IAM administrators (``_seed_admins``): ``admin``, ``fenced`` or ``none``."""
 
     @property
     def root_events(self) -> list[HistoryEvent]:
@@ -411,9 +417,14 @@ def scenarios(now: datetime) -> dict[str, Scenario]:
                 "root-hardware-mfa": "FAIL",
                 "root-signing-certs": "PASS",
                 **STALE_USERS,
+                # The only admin role is denied iam:CreateAccountAlias; bob holds a policy of his own.
+                "admin-principals": "PASS",
+                "admin-root-adjacent": "FAIL",
+                "iam-policies-via-groups": "FAIL",
             },
             exit_code=1,
             stale_users=True,
+            admins="fenced",
             history=(
                 # Someone tried root's password from elsewhere (no MFA step reached) …
                 root_sign_in(1, ago(days=2, minutes=3), ip="203.0.113.50", mfa=False, success=False),
@@ -452,9 +463,14 @@ def scenarios(now: datetime) -> dict[str, Scenario]:
                 "root-hardware-mfa": "FAIL",
                 "root-signing-certs": "PASS",
                 **STALE_USERS,
+                # Nobody but root can administer the account.
+                "admin-principals": "FAIL",
+                "admin-root-adjacent": "FAIL",
+                "iam-policies-via-groups": "PASS",
             },
             exit_code=1,
             stale_users=True,
+            admins="none",
             history=(
                 root_key_call(
                     11, ago(minutes=5), "eu-west-1", "ec2.amazonaws.com", "DescribeInstances", read_only=True
@@ -506,6 +522,9 @@ def scenarios(now: datetime) -> dict[str, Scenario]:
                 "root-hardware-mfa": "PASS",
                 "root-signing-certs": "PASS",
                 **KEPT_USERS,
+                "admin-principals": "PASS",
+                "admin-root-adjacent": "PASS",
+                "iam-policies-via-groups": "PASS",
             },
             exit_code=1,
             history=(
@@ -538,6 +557,10 @@ def scenarios(now: datetime) -> dict[str, Scenario]:
                 "root-hardware-mfa": "ERROR",
                 # The user rows are there (stock moto writes them); nothing declares break-glass.
                 **KEPT_USERS,
+                # An administrator role people assume, with every root-adjacent task open to it.
+                "admin-principals": "PASS",
+                "admin-root-adjacent": "PASS",
+                "iam-policies-via-groups": "PASS",
             },
             exit_code=3,
             history=others,
@@ -729,7 +752,9 @@ def moto_root_server(
                 running.cloudtrail = CloudTrailState(history=chosen.history, denied=set(deny_lookup))
                 install_cloudtrail(patches, running.cloudtrail)
                 install_alerting(patches, running.alerting)
+                install_simulator(patches)
                 _seed_users(running)
+                _seed_admins(running, chosen.admins)
                 if chosen.root is not None:
                     _install_root(patches, running, chosen.root)
                 _whole_seconds(running)
@@ -772,6 +797,43 @@ def _seed_users(server: MotoRoot) -> None:
     iam.create_virtual_mfa_device(VirtualMFADeviceName="abandoned")
     server.decoy_device_serial = decoy["SerialNumber"]
     server.users = ("alice", "bob", DECOY_USER)
+
+
+def _seed_admins(server: MotoRoot, admins: Literal["admin", "fenced", "none"]) -> None:
+    """``admin``: role Admin (AdminAll: ``*`` on ``*``) that the account's principals may assume.
+    ``fenced``: the same role with an inline Deny of iam:CreateAccountAlias, and bob given S3 directly.
+    ``none``: no administrator at all."""
+    if admins == "none":
+        return
+    iam = server.client("iam")
+    statement = {"Effect": "Allow", "Action": "*", "Resource": "*"}
+    policy = iam.create_policy(
+        PolicyName="AdminAll", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+    )["Policy"]["Arn"]
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{server.account_id}:root"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    iam.create_role(RoleName="Admin", AssumeRolePolicyDocument=json.dumps(trust))
+    iam.attach_role_policy(RoleName="Admin", PolicyArn=policy)
+    if admins == "fenced":
+        deny = {"Effect": "Deny", "Action": "iam:CreateAccountAlias", "Resource": "*"}
+        iam.put_role_policy(
+            RoleName="Admin",
+            PolicyName="no-alias",
+            PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [deny]}),
+        )
+        s3 = {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}
+        own = iam.create_policy(
+            PolicyName="S3", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [s3]})
+        )["Policy"]["Arn"]
+        iam.attach_user_policy(UserName="bob", PolicyArn=own)
 
 
 def _install_root(patches: pytest.MonkeyPatch, server: MotoRoot, root: RootState) -> None:

@@ -22,6 +22,7 @@ from moto import mock_aws
 
 from moto_alerting import AlertingState, alerting_moto, build_chain
 from moto_root import ENABLED_REGIONS, CloudTrailState, cloudtrail_history, scenarios
+from moto_simulator import install_simulator
 from rootguard.bundle.trail_evidence import LOOKUP_ACTIONS
 from rootguard.collect import cloudtrail
 from rootguard.collect import iam as collector
@@ -51,6 +52,13 @@ REPORT_AS_CLI_PRINTS_IT = {
     "ReportFormat": "text/csv",
     "GeneratedTime": "2026-11-20T11:00:00+00:00",
 }
+PEOPLE_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "sts:AssumeRole"}
+    ],
+}
+ALLOW_ALL = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 STARTED = {"State": "STARTED", "Description": "No report exists. Starting a new report generation task"}
 IN_PROGRESS = {"State": "INPROGRESS"}
 COMPLETE = {"State": "COMPLETE"}
@@ -283,6 +291,14 @@ CONTRACT_PATHS = {
     f"{ACCOUNT}/global/iam/list-virtual-mfa-devices.json",
 }
 
+ADMIN_PATHS = {
+    f"{ACCOUNT}/global/iam/get-account-authorization-details.json",
+    f"{ACCOUNT}/global/iam/get-account-password-policy.json",
+    f"{ACCOUNT}/global/iam/list-account-aliases.json",
+    f"{ACCOUNT}/us-east-1/sso-admin/list-instances.json",
+}
+"""No administrator exists in a fresh moto account, so nothing is simulated."""
+
 
 @pytest.fixture
 def moto_account(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Any]:
@@ -301,6 +317,7 @@ def moto_account(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[An
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+    install_simulator(monkeypatch)  # moto has no SimulatePrincipalPolicy (see tests/moto_simulator.py)
     with mock_aws():
         yield boto3.client("iam", region_name="us-east-1")
 
@@ -320,7 +337,7 @@ def test_collect_account_stores_the_contract_documents(moto_account: Any) -> Non
     collection = collect_account(Aws(region="us-east-1"), lookup=False, alerting=False)
 
     assert collection.accounts == (ACCOUNT,)
-    assert set(collection.documents) == CONTRACT_PATHS
+    assert set(collection.documents) == CONTRACT_PATHS | ADMIN_PATHS
     assert collection.collected_at.tzinfo is not None
     assert collection.collected_at.microsecond == 0
     json.dumps(collection.documents)  # what the bundle writer stores: no bytes, no datetimes left
@@ -386,6 +403,9 @@ def test_collectors_declare_the_actions_they_call(
 ) -> None:
     moto_account.create_user(UserName="alice")
     moto_account.create_virtual_mfa_device(VirtualMFADeviceName="alice")
+    # An administrator, so the collector simulates its policies too.
+    moto_account.create_role(RoleName="Admin", AssumeRolePolicyDocument=json.dumps(PEOPLE_TRUST))
+    moto_account.put_role_policy(RoleName="Admin", PolicyName="all", PolicyDocument=json.dumps(ALLOW_ALL))
     calls: list[str] = []
 
     collection = collect_account(Aws(region="us-east-1", recorder=calls.append), lookup=True)
@@ -396,6 +416,11 @@ def test_collectors_declare_the_actions_they_call(
         "iam:ListVirtualMFADevices",
         "ec2:DescribeRegions",
         "cloudtrail:LookupEvents",
+        "iam:GetAccountAuthorizationDetails",
+        "iam:GetAccountPasswordPolicy",
+        "iam:ListAccountAliases",
+        "sso:ListInstances",
+        "iam:SimulatePrincipalPolicy",
     } | ALERTING_ACTIONS <= set(calls), f"the recorder saw {calls}"
     assert sum(1 for path in collection.documents if "/cloudtrail-logs/lookup-events/" in path) == 3 * len(
         ENABLED_REGIONS

@@ -7,11 +7,13 @@ from datetime import timedelta
 
 import pytest
 
+from admin_builders import details, role
 from builders import AS_OF, BREAK_GLASS, DENIED, AccountBuilder, attestation, context, root_cells, user_cells
 from rootguard.checks.break_glass import break_glass, evaluate_break_glass
 from rootguard.model.break_glass import AttestationKind, BreakGlass, Principal
 from rootguard.model.findings import Severity, Status
 from rootguard.model.gaps import Gap, GapKind
+from rootguard.model.operations import AUTHORIZATION_DETAILS
 
 ACCOUNT = "123456789012"
 USER = f"arn:aws:iam::{ACCOUNT}:user/breakglass"
@@ -119,8 +121,23 @@ def test_the_newest_attestation_of_a_kind_counts() -> None:
     assert "procedure attested by oncall" in outcome.message
 
 
-def test_a_declared_role_is_manual_until_roles_are_in_the_evidence() -> None:
-    outcome = break_glass.evaluate(AccountBuilder().evidence(), context(break_glass=declared("root", ROLE)))
+def test_a_declared_role_is_looked_up_in_the_authorization_details() -> None:
+    ctx = context(break_glass=declared("root", ROLE))
+    present = AccountBuilder().put(
+        AUTHORIZATION_DETAILS.path(ACCOUNT), details(roles=(role("BreakGlassAdmin", ACCOUNT),))
+    )
+    assert break_glass.evaluate(present.evidence(), ctx).status is Status.PASS
+    absent = AccountBuilder().put(AUTHORIZATION_DETAILS.path(ACCOUNT), details(roles=(role("Other", ACCOUNT),)))
+    outcome = break_glass.evaluate(absent.evidence(), ctx)
+    assert outcome.status is Status.FAIL
+    assert f"role {ROLE} does not exist" in outcome.message
+    denied = break_glass.evaluate(AccountBuilder().put(AUTHORIZATION_DETAILS.path(ACCOUNT), DENIED).evidence(), ctx)
+    assert denied.status is Status.ERROR
+    assert "iam:GetAccountAuthorizationDetails" in denied.message
+
+
+def test_a_declared_role_is_manual_when_no_role_inventory_is_given() -> None:
+    outcome = evaluate_break_glass(AccountBuilder().evidence(), context(break_glass=declared("root", ROLE)), None)
     assert outcome.status is Status.MANUAL
     assert f"role {ROLE}: its existence could not be verified" in outcome.message
 

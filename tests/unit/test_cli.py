@@ -24,7 +24,14 @@ CHECK_IDS = [
     "iam-unused-credentials",
     "iam-key-rotation",
     "break-glass",
+    "admin-principals",
+    "admin-root-adjacent",
+    "iam-policies-via-groups",
 ]
+
+
+ROOT_IDS = CHECK_IDS[:6]
+"""The root checks; the admin checks' demo evidence arrives when the demo is rebuilt (scripts/demo_iam_admin.py)."""
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -60,10 +67,13 @@ def test_demo_json_follows_the_contract(capsys: pytest.CaptureFixture[str]) -> N
         "root-mfa": "PASS",
         "root-hardware-mfa": "FAIL",
         "root-signing-certs": "PASS",
-        "iam-user-mfa": "PASS",
-        "iam-unused-credentials": "PASS",
+        "iam-user-mfa": "FAIL",
+        "iam-unused-credentials": "FAIL",
         "iam-key-rotation": "FAIL",
-        "break-glass": "MANUAL",
+        "break-glass": "PASS",
+        "admin-principals": "PASS",
+        "admin-root-adjacent": "FAIL",
+        "iam-policies-via-groups": "FAIL",
     }
     sandbox = {f["check_id"]: f for f in report["accounts"][1]["findings"]}
     assert sandbox["root-recent-use"]["status"] == "PASS"
@@ -92,7 +102,7 @@ def test_demo_table(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "audit", "--demo")
     assert code == 1
     assert "Account 210987654321" in out
-    assert "Summary: 12 PASS · 5 FAIL · 2 MANUAL · 1 ERROR · 0 NOT_APPLICABLE" in out
+    assert "Summary: 14 PASS · 10 FAIL · 1 MANUAL · 1 ERROR · 0 NOT_APPLICABLE" in out
     assert "Fix:" in out
     assert "\x1b[" not in out  # not a terminal: no colour codes
 
@@ -218,7 +228,7 @@ def test_python_dash_m_entry_point() -> None:
         check=False,
     )
     assert result.returncode == 1
-    assert json.loads(result.stdout)["summary"]["FAIL"] == 5
+    assert json.loads(result.stdout)["summary"]["FAIL"] == 10
     assert result.stderr == ""
 
 

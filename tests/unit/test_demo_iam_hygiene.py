@@ -1,12 +1,11 @@
 """scripts/demo_iam_hygiene.py: the demo rows and rootguard.toml give the verdicts its docstring promises.
 
-The demo bundle is rebuilt by scripts/build_demo.py; this test applies the proposed additions to the
-documents build_demo.py writes (in memory) and evaluates the four checks with the demo's settings.
+The demo bundle is rebuilt by scripts/build_demo.py; this test evaluates the four checks on the documents
+build_demo.py writes (in memory) with the demo's settings.
 """
 
 from __future__ import annotations
 
-import base64
 import sys
 from pathlib import Path
 
@@ -18,27 +17,21 @@ from rootguard.checks import ALL_CHECKS, EvaluationContext
 from rootguard.checks.user_credentials import iam_unused_credentials
 from rootguard.config import merge, parse_config
 from rootguard.model.credential_report import COLUMNS
-from rootguard.model.operations import CREDENTIAL_REPORT
 from rootguard.model.timestamps import parse_timestamp
 
 SCRIPTS = Path(__file__).parent.parent.parent / "scripts"
 sys.path.insert(0, str(SCRIPTS))
 
 import build_demo  # noqa: E402
+from demo_iam_admin import demo_iam_admin  # noqa: E402
 from demo_iam_hygiene import PROD, SANDBOX, demo_config, user_rows  # noqa: E402
 
 DEMO = Path("/demo")
 
 
 def documents() -> dict[str, object]:
-    docs: dict[str, object] = {**build_demo.prod(), **build_demo.sandbox()}
-    for account, rows in user_rows().items():
-        path = CREDENTIAL_REPORT.path(account)
-        document = docs[path]
-        assert isinstance(document, dict)
-        text = base64.b64decode(document["Content"]).decode() + "\n".join(rows) + "\n"
-        docs[path] = document | {"Content": base64.b64encode(text.encode()).decode()}
-    return docs
+    """The IAM documents build_demo.py writes (the user rows are already in its credential reports)."""
+    return {**build_demo.prod(), **build_demo.sandbox(), **demo_iam_admin()}
 
 
 def context() -> EvaluationContext:

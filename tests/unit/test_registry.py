@@ -7,7 +7,9 @@ from datetime import timedelta
 
 import pytest
 
+from admin_builders import ADMIN_ACCESS, details, role, simulation, user
 from builders import (
+    ACCOUNT,
     AS_OF,
     BREAK_GLASS,
     DENIED,
@@ -23,6 +25,7 @@ from rootguard.checks import ALL_CHECKS, EvaluationContext
 from rootguard.checks.registry import CIS_3, CIS_5, CIS_6
 from rootguard.model.break_glass import BreakGlass, Principal
 from rootguard.model.findings import Status
+from rootguard.model.operations import AUTHORIZATION_DETAILS, SIMULATE_PRINCIPAL
 
 CONTRACT_IDS = {
     "root-recent-use",
@@ -42,6 +45,9 @@ CIS_V3 = {
     "iam-unused-credentials": "1.12",
     "iam-key-rotation": "1.14",
     "break-glass": "1.7",
+    "admin-principals": "1.7",
+    "admin-root-adjacent": "1.7",
+    "iam-policies-via-groups": "1.15",
 }
 
 
@@ -82,6 +88,22 @@ EXAMPLES: dict[tuple[str, Status], Callable[[], AccountBuilder]] = {
     ("break-glass", Status.FAIL): AccountBuilder,
     ("break-glass", Status.ERROR): lambda: AccountBuilder().report(DENIED),
     ("break-glass", Status.MANUAL): AccountBuilder,
+    ("admin-principals", Status.PASS): AccountBuilder,
+    ("admin-principals", Status.FAIL): lambda: AccountBuilder().put(AUTHORIZATION_DETAILS.path(ACCOUNT), details()),
+    ("admin-principals", Status.ERROR): lambda: AccountBuilder().put(AUTHORIZATION_DETAILS.path(ACCOUNT), DENIED),
+    ("admin-root-adjacent", Status.PASS): AccountBuilder,
+    ("admin-root-adjacent", Status.FAIL): lambda: AccountBuilder().put(
+        SIMULATE_PRINCIPAL.path(ACCOUNT, resource="role/Admin"), simulation(iam_CreateAccountAlias="explicitDeny")
+    ),
+    ("admin-root-adjacent", Status.ERROR): lambda: AccountBuilder().put(
+        SIMULATE_PRINCIPAL.path(ACCOUNT, resource="role/Admin"), DENIED
+    ),
+    ("iam-policies-via-groups", Status.PASS): AccountBuilder,
+    ("iam-policies-via-groups", Status.FAIL): lambda: AccountBuilder().put(
+        AUTHORIZATION_DETAILS.path(ACCOUNT),
+        details(users=(user("bob", ACCOUNT, attached_arns=(ADMIN_ACCESS,)),), roles=(role("Admin", ACCOUNT),)),
+    ),
+    ("iam-policies-via-groups", Status.ERROR): lambda: AccountBuilder().put(AUTHORIZATION_DETAILS.path(ACCOUNT), None),
 }
 # The configuration an example needs besides the evidence (default: builders.context()).
 CONTEXTS: dict[tuple[str, Status], EvaluationContext] = {

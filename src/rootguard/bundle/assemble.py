@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, TypeVar
 
+from rootguard.bundle import assemble_admin
 from rootguard.bundle.store import DocumentStore
 from rootguard.bundle.trail_evidence import with_records
 from rootguard.model import credential_report
@@ -54,6 +55,7 @@ def share_assume_root_calls(accounts: list[AccountEvidence]) -> tuple[AccountEvi
 
 
 def assemble_account(store: DocumentStore, account_id: str) -> AccountEvidence:
+    authorization = assemble_admin.authorization(store, account_id)
     return AccountEvidence(
         account_id=account_id,
         caller_identity=_parse(store, CALLER_IDENTITY, account_id, caller_identity_from_document),
@@ -61,6 +63,11 @@ def assemble_account(store: DocumentStore, account_id: str) -> AccountEvidence:
         account_summary=_parse(store, ACCOUNT_SUMMARY, account_id, account_summary_from_document),
         virtual_mfa_devices=_parse(store, VIRTUAL_MFA_DEVICES, account_id, virtual_mfa_devices_from_document),
         cloudtrail=store.trail(account_id),
+        authorization=authorization,
+        password_policy=assemble_admin.password_policy(store, account_id),
+        account_aliases=assemble_admin.account_aliases(store, account_id),
+        identity_center=assemble_admin.identity_center(store, account_id),
+        admin_simulations=assemble_admin.simulations(store, account_id, authorization),
     )
 
 

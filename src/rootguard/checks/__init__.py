@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from rootguard.checks.admins import admin_principals, admin_root_adjacent
 from rootguard.checks.break_glass import break_glass
+from rootguard.checks.iam_groups import iam_policies_via_groups
 from rootguard.checks.registry import CheckSpec, EvaluationContext, Outcome
 from rootguard.checks.root_activity import root_activity
 from rootguard.checks.root_credentials import (
@@ -26,6 +28,9 @@ ALL_CHECKS: tuple[CheckSpec, ...] = (
     iam_unused_credentials,
     iam_key_rotation,
     break_glass,
+    admin_principals,
+    admin_root_adjacent,
+    iam_policies_via_groups,
 )
 
 __all__ = ["ALL_CHECKS", "CheckSpec", "EvaluationContext", "Outcome"]

@@ -2,7 +2,7 @@
 
 The declaration and the attestations come from ``rootguard.toml`` (``ctx.break_glass``); the
 evidence confirms what it can: a declared IAM user exists and has MFA, a declared role exists
-(once role evidence is connected, see ``known_roles``). What no API shows (root password in a
+(roles from the authorization details, see ``known_roles``). What no API shows (root password in a
 vault, MFA device custody, the last rehearsal) needs a recent attestation with who and when.
 
 Verdict: FAIL when a declared principal is missing or a declared user has no MFA; ERROR when
@@ -32,12 +32,10 @@ RoleArns = frozenset[str] | Gap | None
 
 
 def known_roles(account: AccountEvidence) -> RoleArns:
-    """The role inventory declared roles are checked against.
-
-    No evidence holds roles yet, so declared roles stay MANUAL. When ``AccountEvidence`` gains the
-    authorization details (GetAccountAuthorizationDetails), return their role ARNs here (or the Gap).
-    """
-    return None
+    """The role inventory declared roles are checked against: the authorization details' roles, or their Gap."""
+    if isinstance(account.authorization, Gap):
+        return account.authorization
+    return frozenset(role.arn for role in account.authorization.roles)
 
 
 @dataclass(frozen=True)

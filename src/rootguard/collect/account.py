@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from rootguard.collect import alerting as alerting_collector
-from rootguard.collect import cloudtrail
+from rootguard.collect import cloudtrail, iam_admins
 from rootguard.collect import iam as iam_collector
 from rootguard.collect.aws import Aws
 from rootguard.errors import CredentialsError
@@ -54,6 +54,11 @@ def collect_account(
     documents[ACCOUNT_SUMMARY.path(account_id)] = iam_collector.account_summary(iam)
     progress("Listing virtual MFA devices (iam:ListVirtualMFADevices)")
     documents[VIRTUAL_MFA_DEVICES.path(account_id)] = iam_collector.virtual_mfa_devices(iam)
+    progress(
+        "Reading who administers the account (iam:GetAccountAuthorizationDetails, iam:GetAccountPasswordPolicy, "
+        f"iam:ListAccountAliases, sso:ListInstances in {aws.region}, iam:SimulatePrincipalPolicy per administrator)"
+    )
+    documents.update(iam_admins.admin_documents(iam, aws.client("sso-admin"), account_id, aws.region))
     if lookup:
         progress("Reading root events from CloudTrail (cloudtrail:LookupEvents, every enabled Region)")
         until = _utc_now()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from rootguard.model.account_settings import AccountAliases, IdentityCenter, PasswordPolicy, Simulation
 from rootguard.model.activity import TrailScan
 from rootguard.model.arns import partition_of, root_arn
+from rootguard.model.authorization import AuthorizationDetails
 from rootguard.model.credential_report import CredentialReport
 from rootguard.model.gaps import Gap
 from rootguard.model.iam import AccountSummary, CallerIdentity, VirtualMfaDevices
@@ -23,6 +26,13 @@ class AccountEvidence:
     virtual_mfa_devices: VirtualMfaDevices | Gap
     cloudtrail: TrailScan | Gap
     """Root records from CloudTrail (LookupEvents live, ``cloudtrail-logs/`` in a bundle)."""
+    authorization: AuthorizationDetails | Gap
+    """``get-account-authorization-details``: users, groups, roles, managed policies."""
+    password_policy: PasswordPolicy | Gap
+    account_aliases: AccountAliases | Gap
+    identity_center: IdentityCenter | Gap
+    admin_simulations: Mapping[str, Simulation | Gap] | Gap
+    """Policy simulations of the administrators found in ``authorization``, by ``role/<name>``/``user/<name>``."""
 
     @property
     def partition(self) -> str | None:

@@ -116,4 +116,25 @@ ALERTING_OPERATIONS = (
     CONFIG_COMPLIANCE,
 )
 
-OPERATIONS = (CALLER_IDENTITY, CREDENTIAL_REPORT, ACCOUNT_SUMMARY, VIRTUAL_MFA_DEVICES, *ALERTING_OPERATIONS)
+OPERATIONS: tuple[Operation, ...] = (
+    CALLER_IDENTITY,
+    CREDENTIAL_REPORT,
+    ACCOUNT_SUMMARY,
+    VIRTUAL_MFA_DEVICES,
+    *ALERTING_OPERATIONS,
+)
+
+
+# Who can administer the account without root (CIS 1.7's admin identities): authorization details,
+# account settings, Identity Center (in the collection's Region), and one simulation per administrator
+# (``resource``: ``role/<name>`` or ``user/<name>``).
+AUTHORIZATION_DETAILS = Operation("iam", "get-account-authorization-details", ("iam:GetAccountAuthorizationDetails",))
+PASSWORD_POLICY = Operation("iam", "get-account-password-policy", ("iam:GetAccountPasswordPolicy",))
+ACCOUNT_ALIASES = Operation("iam", "list-account-aliases", ("iam:ListAccountAliases",))
+SSO_INSTANCES = Operation("sso-admin", "list-instances", ("sso:ListInstances",))
+SIMULATE_PRINCIPAL = Operation(
+    "iam", "simulate-principal-policy", ("iam:SimulatePrincipalPolicy",), "--policy-source-arn"
+)
+
+ADMIN_OPERATIONS = (AUTHORIZATION_DETAILS, PASSWORD_POLICY, ACCOUNT_ALIASES, SSO_INSTANCES, SIMULATE_PRINCIPAL)
+OPERATIONS = (*OPERATIONS, *ADMIN_OPERATIONS)

@@ -1,0 +1,304 @@
+"""admin-principals, admin-root-adjacent and iam-policies-via-groups: PASS, FAIL, MANUAL and ERROR paths."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from admin_builders import (
+    ADMIN_ACCESS,
+    NO_SUCH_ENTITY,
+    REGION,
+    admin_details,
+    allow,
+    attached,
+    deny,
+    details,
+    document,
+    group,
+    inline,
+    managed,
+    result,
+    role,
+    service_trust,
+    simulation,
+    user,
+)
+from builders import ACCOUNT, DENIED, AccountBuilder, context
+from rootguard.checks.admins import admin_principals, admin_root_adjacent
+from rootguard.checks.iam_groups import iam_policies_via_groups
+from rootguard.checks.registry import Outcome
+from rootguard.model.account_settings import NO_PASSWORD_POLICY, AccountAliases, IdentityCenter
+from rootguard.model.findings import Status
+from rootguard.model.gaps import Gap, GapKind
+from rootguard.model.operations import (
+    ACCOUNT_ALIASES,
+    AUTHORIZATION_DETAILS,
+    PASSWORD_POLICY,
+    SIMULATE_PRINCIPAL,
+    SSO_INSTANCES,
+)
+
+DETAILS = AUTHORIZATION_DETAILS.path(ACCOUNT)
+ADMIN_SIMULATION = SIMULATE_PRINCIPAL.path(ACCOUNT, resource="role/Admin")
+MALFORMED = {"UserDetailList": "nope"}
+
+
+def run(check: Any, builder: AccountBuilder) -> Outcome:
+    outcome: Outcome = check.evaluate(builder.evidence(), context())
+    return outcome
+
+
+def with_details(**lists: Any) -> AccountBuilder:
+    return AccountBuilder().put(DETAILS, details(**lists))
+
+
+# --- admin-principals --------------------------------------------------------------------------
+
+
+def test_admin_principals_passes_and_names_roles_first() -> None:
+    builder = with_details(
+        users=(user("alice", ACCOUNT, attached_arns=(ADMIN_ACCESS,)),),
+        roles=(
+            role("AWSReservedSSO_AdministratorAccess_0123abcd", ACCOUNT, attached_arns=(ADMIN_ACCESS,)),
+            role("Ec2Admin", ACCOUNT, attached_arns=(ADMIN_ACCESS,), trust=service_trust()),
+        ),
+    )
+    outcome = run(admin_principals, builder)
+    assert outcome.status is Status.PASS
+    assert outcome.message.index("role AWSReservedSSO_") < outcome.message.index("user alice")
+    assert "provisioned by IAM Identity Center" in outcome.message
+    assert "only AWS services can assume (not counted): Ec2Admin" in outcome.message
+    assert "AdministratorAccess document assumed" in outcome.message
+
+
+def test_admin_principals_fails_when_only_root_can_administer() -> None:
+    builder = with_details(
+        roles=(role("Ec2Admin", ACCOUNT, attached_arns=(ADMIN_ACCESS,), trust=service_trust()),),
+        users=(user("alice", ACCOUNT, policies=(inline("p", document(allow(), deny("iam:*"))),)),),
+    )
+    outcome = run(admin_principals, builder)
+    assert outcome.status is Status.FAIL
+    assert "can only be administered as root" in outcome.message
+
+
+def test_admin_principals_is_manual_with_only_conditional_admins() -> None:
+    mfa = {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
+    outcome = run(
+        admin_principals,
+        with_details(roles=(role("Admin", ACCOUNT, policies=(inline("p", document(allow(Condition=mfa))),)),)),
+    )
+    assert outcome.status is Status.MANUAL
+    assert "allowed everything only under a Condition" in outcome.message
+    assert "role Admin" in outcome.message
+
+
+@pytest.mark.parametrize(
+    ("document_value", "kind"),
+    [(None, GapKind.NOT_COLLECTED), (DENIED, GapKind.API_ERROR), (MALFORMED, GapKind.MALFORMED)],
+    ids=["absent", "denied", "malformed"],
+)
+def test_admin_checks_error_without_authorization_details(document_value: Any, kind: GapKind) -> None:
+    builder = AccountBuilder().put(DETAILS, document_value)
+    for check in (admin_principals, admin_root_adjacent, iam_policies_via_groups):
+        outcome = run(check, builder)
+        assert outcome.status is Status.ERROR, check.check_id
+        assert "get-account-authorization-details.json" in outcome.message
+        assert "Fix:" in outcome.message
+        assert outcome.evidence["gaps"][0]["kind"] == kind.value
+    if kind is GapKind.API_ERROR:
+        assert "iam:GetAccountAuthorizationDetails" in run(admin_principals, builder).message
+
+
+def test_identity_center_gap_is_reported_but_never_fails() -> None:
+    builder = AccountBuilder().put(SSO_INSTANCES.path(ACCOUNT, REGION), DENIED)
+    outcome = run(admin_principals, builder)
+    assert outcome.status is Status.PASS
+    assert "IAM Identity Center could not be looked up" in outcome.message
+
+
+# --- admin-root-adjacent ------------------------------------------------------------------------
+
+
+def test_root_adjacent_passes_when_an_admin_can_do_everything() -> None:
+    outcome = run(admin_root_adjacent, AccountBuilder())
+    assert outcome.status is Status.PASS
+    assert "role/Admin can do all of them" in outcome.message
+    assert "does not evaluate SCPs that have any conditions" in outcome.message, "the simulator's limits are stated"
+
+
+def test_root_adjacent_fails_naming_action_principal_and_reason() -> None:
+    denied = result(
+        "iam:CreateAccountAlias",
+        "explicitDeny",
+        MatchedStatements=[{"SourcePolicyId": "no-alias", "SourcePolicyType": "IAM Policy"}],
+    )
+    scp = result(
+        "account:PutAlternateContact", "implicitDeny", OrganizationsDecisionDetail={"AllowedByOrganizations": False}
+    )
+    boundary = result(
+        "iam:CreateServiceLinkedRole",
+        "implicitDeny",
+        PermissionsBoundaryDecisionDetail={"AllowedByPermissionsBoundary": False},
+    )
+    builder = AccountBuilder().put(
+        ADMIN_SIMULATION,
+        simulation(
+            iam_CreateAccountAlias=denied,
+            account_PutAlternateContact=scp,
+            iam_CreateServiceLinkedRole=boundary,
+            iam_DeleteAccountAlias="implicitDeny",
+        ),
+    )
+    outcome = run(admin_root_adjacent, builder)
+    assert outcome.status is Status.FAIL
+    message = outcome.message
+    assert "No administrator can do iam:CreateAccountAlias, iam:DeleteAccountAlias" in message
+    assert "role/Admin: explicitDeny: an explicit Deny in no-alias" in message
+    assert "organization policy (SCP)" in message
+    assert "permissions boundary does not allow it" in message
+    assert "implicitDeny: no policy allows it" in message
+    assert outcome.evidence["allowed"]["iam:UpdateAccountPasswordPolicy"] == ["role/Admin"]
+
+
+def test_one_able_admin_is_enough() -> None:
+    admins = admin_details(ACCOUNT)
+    admins["RoleDetailList"].append(role("Backup", ACCOUNT, attached_arns=(ADMIN_ACCESS,)))
+    builder = (
+        AccountBuilder()
+        .put(DETAILS, admins)
+        .put(ADMIN_SIMULATION, simulation(iam_CreateAccountAlias="explicitDeny"))
+        .put(SIMULATE_PRINCIPAL.path(ACCOUNT, resource="role/Backup"), simulation())
+    )
+    outcome = run(admin_root_adjacent, builder)
+    assert outcome.status is Status.PASS
+    assert "role/Backup can do all of them" in outcome.message
+    assert "role/Admin can do iam:DeleteAccountAlias, iam:UpdateAccountPasswordPolicy" in outcome.message
+
+
+def test_a_denial_that_needed_missing_context_is_manual_not_fail() -> None:
+    needs_mfa = result("iam:CreateAccountAlias", "implicitDeny", MissingContextValues=["aws:MultiFactorAuthPresent"])
+    outcome = run(
+        admin_root_adjacent, AccountBuilder().put(ADMIN_SIMULATION, simulation(iam_CreateAccountAlias=needs_mfa))
+    )
+    assert outcome.status is Status.MANUAL
+    assert "lacked the context keys aws:MultiFactorAuthPresent" in outcome.message
+
+
+def test_root_adjacent_fails_without_any_admin() -> None:
+    builder = with_details(users=(user("alice", ACCOUNT, groups=()),))
+    outcome = run(admin_root_adjacent, builder)
+    assert outcome.status is Status.FAIL
+    assert "only root can do iam:CreateAccountAlias" in outcome.message
+
+
+@pytest.mark.parametrize(
+    ("document_value", "reason"),
+    [
+        (None, "not collected"),
+        (DENIED, "AccessDenied"),
+        ({"EvaluationResults": [{"EvalActionName": "iam:CreateAccountAlias", "EvalDecision": "perhaps"}]}, "perhaps"),
+        ({"EvaluationResults": [result("iam:CreateAccountAlias")]}, "no result for iam:DeleteAccountAlias"),
+    ],
+    ids=["absent", "denied", "malformed", "incomplete"],
+)
+def test_root_adjacent_errors_on_simulation_gaps(document_value: Any, reason: str) -> None:
+    outcome = run(admin_root_adjacent, AccountBuilder().put(ADMIN_SIMULATION, document_value))
+    assert outcome.status is Status.ERROR
+    assert "Fix:" in outcome.message
+    assert "simulate-principal-policy/role%2FAdmin.json" in outcome.message
+    assert reason.split(maxsplit=1)[0] in outcome.message or reason in outcome.message
+
+
+def test_a_missing_simulation_still_hints_at_the_policies_own_denies() -> None:
+    admins = admin_details(ACCOUNT)
+    admins["RoleDetailList"][0]["RolePolicyList"] = [inline("no-alias", document(deny("IAM:createAccountAlias")))]
+    outcome = run(admin_root_adjacent, AccountBuilder().put(DETAILS, admins).put(ADMIN_SIMULATION, DENIED))
+    assert outcome.status is Status.ERROR
+    assert "role/Admin's own policies deny iam:CreateAccountAlias" in outcome.message
+
+
+def test_absent_simulation_fix_gives_the_full_command() -> None:
+    outcome = run(admin_root_adjacent, AccountBuilder().put(ADMIN_SIMULATION, None))
+    assert (
+        f"aws iam simulate-principal-policy --policy-source-arn arn:aws:iam::{ACCOUNT}:role/Admin "
+        "--action-names iam:CreateAccountAlias" in outcome.message
+    )
+    assert "grant iam:SimulatePrincipalPolicy" in outcome.message
+
+
+def test_a_denied_simulation_does_not_hide_another_admin_who_can() -> None:
+    admins = admin_details(ACCOUNT)
+    admins["RoleDetailList"].append(role("Backup", ACCOUNT, attached_arns=(ADMIN_ACCESS,)))
+    builder = (
+        AccountBuilder()
+        .put(DETAILS, admins)
+        .put(ADMIN_SIMULATION, DENIED)
+        .put(SIMULATE_PRINCIPAL.path(ACCOUNT, resource="role/Backup"), simulation())
+    )
+    outcome = run(admin_root_adjacent, builder)
+    assert outcome.status is Status.PASS
+    assert "1 gap(s)" in outcome.message
+
+
+# --- iam-policies-via-groups --------------------------------------------------------------------
+
+
+def test_policies_via_groups_passes() -> None:
+    assert run(iam_policies_via_groups, AccountBuilder()).status is Status.PASS
+    assert run(iam_policies_via_groups, with_details()).message == "The account has no IAM users."
+
+
+def test_policies_via_groups_fails_naming_users_and_policies() -> None:
+    builder = with_details(
+        users=(
+            user("bob", ACCOUNT, attached_arns=(f"arn:aws:iam::{ACCOUNT}:policy/S3",)),
+            user("eve", ACCOUNT, policies=(inline("mine", document(allow("ec2:*"))),)),
+            user("carol", ACCOUNT, groups=("ops",)),
+        ),
+        groups=(group("ops", ACCOUNT),),
+    )
+    outcome = run(iam_policies_via_groups, builder)
+    assert outcome.status is Status.FAIL
+    assert "bob: S3 (attached)" in outcome.message
+    assert "eve: mine (inline)" in outcome.message
+    assert "carol" not in outcome.message
+    assert outcome.evidence["users"] == {"bob": ["S3 (attached)"], "eve": ["mine (inline)"]}
+
+
+# --- the other evidence -------------------------------------------------------------------------
+
+
+def test_no_password_policy_is_a_fact_not_a_gap() -> None:
+    evidence = AccountBuilder().put(PASSWORD_POLICY.path(ACCOUNT), NO_SUCH_ENTITY).evidence()
+    assert evidence.password_policy == NO_PASSWORD_POLICY
+    denied = AccountBuilder().put(PASSWORD_POLICY.path(ACCOUNT), DENIED).evidence()
+    assert isinstance(denied.password_policy, Gap) and denied.password_policy.code == "AccessDenied"
+    absent = AccountBuilder().put(PASSWORD_POLICY.path(ACCOUNT), None).evidence()
+    assert isinstance(absent.password_policy, Gap) and absent.password_policy.kind is GapKind.NOT_COLLECTED
+
+
+def test_aliases_and_identity_center_are_read() -> None:
+    evidence = AccountBuilder().evidence()
+    assert evidence.account_aliases == AccountAliases(("example-prod",))
+    assert isinstance(evidence.identity_center, IdentityCenter) and evidence.identity_center.region == REGION
+    bad = AccountBuilder().put(ACCOUNT_ALIASES.path(ACCOUNT), {"AccountAliases": [1]}).evidence()
+    assert isinstance(bad.account_aliases, Gap) and bad.account_aliases.kind is GapKind.MALFORMED
+    none = AccountBuilder().put(SSO_INSTANCES.path(ACCOUNT, REGION), None).evidence()
+    assert isinstance(none.identity_center, Gap) and none.identity_center.kind is GapKind.NOT_COLLECTED
+
+
+def test_simulations_follow_the_administrators() -> None:
+    policy = f"arn:aws:iam::{ACCOUNT}:policy/AdminAll"
+    builder = with_details(
+        roles=(role("Admin", ACCOUNT, attached_arns=(policy,)),),
+        users=(user("root-ish", ACCOUNT, groups=("admins",)),),
+        groups=(group("admins", ACCOUNT, attached_arns=(policy,)),),
+        policies=(managed(policy, document(allow())),),
+    )
+    simulations = builder.evidence().admin_simulations
+    assert not isinstance(simulations, Gap)
+    assert set(simulations) == {"role/Admin", "user/root-ish"}
+    assert isinstance(simulations["user/root-ish"], Gap)  # not in the bundle
+    assert attached(policy)["PolicyName"] == "AdminAll"
