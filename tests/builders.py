@@ -124,6 +124,10 @@ class AccountBuilder:
             # CloudTrail was read and held no root record.
             f"{account}/cloudtrail-logs/trail.json": {"Records": []},
         }
+        # A well-kept account also alerts on root use (imported here: alerting_builders builds on this module).
+        from alerting_builders import alerting
+
+        alerting(self)
 
     def _set(self, path: str, document: Any) -> AccountBuilder:
         if document is None:

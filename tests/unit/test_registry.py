@@ -7,10 +7,12 @@ from datetime import timedelta
 
 import pytest
 
+from alerting_builders import HOME, TOPIC_NAME, alerting, no_alerting, put, subscription, without_chain
 from builders import AS_OF, DENIED, AccountBuilder, ago, context, root_virtual_device, trail_record
 from rootguard.checks import ALL_CHECKS
 from rootguard.checks.registry import CIS_3, CIS_5, CIS_6
 from rootguard.model.findings import Status
+from rootguard.model.operations import CONFIG_RULES, TOPIC_SUBSCRIPTIONS
 
 CONTRACT_IDS = {
     "root-recent-use",
@@ -19,6 +21,7 @@ CONTRACT_IDS = {
     "root-mfa",
     "root-hardware-mfa",
     "root-signing-certs",
+    "root-usage-alarm",
 }
 CIS_V3 = {
     "root-recent-use": "1.7",
@@ -26,6 +29,7 @@ CIS_V3 = {
     "root-access-keys": "1.4",
     "root-mfa": "1.5",
     "root-hardware-mfa": "1.6",
+    "root-usage-alarm": "4.3",
 }
 
 # One canonical account per (check, status); every registered check must appear with all three.
@@ -48,6 +52,18 @@ EXAMPLES: dict[tuple[str, Status], Callable[[], AccountBuilder]] = {
     ("root-signing-certs", Status.PASS): AccountBuilder,
     ("root-signing-certs", Status.FAIL): lambda: AccountBuilder().root(cert_2_active="true"),
     ("root-signing-certs", Status.ERROR): lambda: AccountBuilder().report(DENIED).summary(DENIED),
+    # The alerting checks: a working setup, one break, and a bundle without any Region folder.
+    ("root-usage-alarm", Status.PASS): alerting,
+    ("root-usage-alarm", Status.FAIL): lambda: put(
+        alerting(), TOPIC_SUBSCRIPTIONS, HOME, {"Subscriptions": [subscription(confirmed=False)]}, TOPIC_NAME
+    ),
+    ("root-usage-alarm", Status.ERROR): lambda: no_alerting(AccountBuilder()),
+    ("root-alerting", Status.PASS): alerting,
+    ("root-alerting", Status.FAIL): lambda: without_chain(alerting()),
+    ("root-alerting", Status.ERROR): lambda: no_alerting(AccountBuilder()),
+    ("root-config-rules", Status.PASS): alerting,
+    ("root-config-rules", Status.FAIL): lambda: put(alerting(), CONFIG_RULES, HOME, {"ConfigRules": []}),
+    ("root-config-rules", Status.ERROR): lambda: no_alerting(AccountBuilder()),
 }
 
 

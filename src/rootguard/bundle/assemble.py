@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, TypeVar
 
+from rootguard.bundle.alerting_evidence import load_alerting, share_alerting
 from rootguard.bundle.store import DocumentStore
 from rootguard.bundle.trail_evidence import with_records
 from rootguard.model import credential_report
@@ -31,7 +32,8 @@ T = TypeVar("T")
 
 def assemble(store: DocumentStore, accounts: Iterable[str], collected_at: datetime, source: str) -> Evidence:
     assembled = [assemble_account(store, account_id) for account_id in accounts]
-    return Evidence(collected_at=collected_at, accounts=share_assume_root_calls(assembled), source=source)
+    shared = share_alerting(share_assume_root_calls(assembled))
+    return Evidence(collected_at=collected_at, accounts=shared, source=source)
 
 
 def share_assume_root_calls(accounts: list[AccountEvidence]) -> tuple[AccountEvidence, ...]:
@@ -61,6 +63,7 @@ def assemble_account(store: DocumentStore, account_id: str) -> AccountEvidence:
         account_summary=_parse(store, ACCOUNT_SUMMARY, account_id, account_summary_from_document),
         virtual_mfa_devices=_parse(store, VIRTUAL_MFA_DEVICES, account_id, virtual_mfa_devices_from_document),
         cloudtrail=store.trail(account_id),
+        alerting=load_alerting(store, account_id),
     )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rootguard.checks.registry import CheckSpec, EvaluationContext, Outcome
 from rootguard.checks.root_activity import root_activity
+from rootguard.checks.root_alerting import root_alerting
+from rootguard.checks.root_config_rules import root_config_rules
 from rootguard.checks.root_credentials import (
     root_access_keys,
     root_hardware_mfa,
@@ -11,6 +13,7 @@ from rootguard.checks.root_credentials import (
     root_signing_certs,
 )
 from rootguard.checks.root_usage import root_recent_use
+from rootguard.checks.root_usage_alarm import root_usage_alarm
 
 ALL_CHECKS: tuple[CheckSpec, ...] = (
     root_recent_use,
@@ -19,6 +22,9 @@ ALL_CHECKS: tuple[CheckSpec, ...] = (
     root_mfa,
     root_hardware_mfa,
     root_signing_certs,
+    root_usage_alarm,
+    root_alerting,
+    root_config_rules,
 )
 
 __all__ = ["ALL_CHECKS", "CheckSpec", "EvaluationContext", "Outcome"]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from rootguard.model.activity import TrailScan
+from rootguard.model.alerting import AlertingEvidence
 from rootguard.model.arns import partition_of, root_arn
 from rootguard.model.credential_report import CredentialReport
 from rootguard.model.gaps import Gap
@@ -23,6 +24,8 @@ class AccountEvidence:
     virtual_mfa_devices: VirtualMfaDevices | Gap
     cloudtrail: TrailScan | Gap
     """Root records from CloudTrail (LookupEvents live, ``cloudtrail-logs/`` in a bundle)."""
+    alerting: AlertingEvidence | Gap
+    """Trails, metric filters, alarms, topics, rules, detectors and Config rules, per Region."""
 
     @property
     def partition(self) -> str | None:
