@@ -160,7 +160,8 @@ def _from_trail(alerting: AlertingEvidence, trail: Trail) -> Iterator[Chain]:
                 f"audit account {group.account_id} in the same bundle (its metric filters, alarms and topics "
                 "decide whether root use alerts anyone)",
             )
-            yield Chain((*links, Link(LinkName.LOG_GROUP, LinkState.UNKNOWN, f"delivers to {where}", (gap,))))
+            detail = f"the metric filters of {where}"
+            yield Chain((*links, Link(LinkName.LOG_GROUP, LinkState.UNKNOWN, detail, (gap,))))
             return
         notes.append(f"{kind} {trail.name} delivers to {where}; the chain was followed in that account")
     links.append(Link(LinkName.LOG_GROUP, LinkState.OK, f"delivers to log group {group.name} ({group.region})"))

@@ -58,8 +58,8 @@ def root_usage_alarm(account: AccountEvidence, ctx: EvaluationContext) -> Outcom
     report = follow(alerting)
     chain = report.best
     evidence = _evidence(report)
-    notes = " ".join(_notes(chain, account, ctx))
     if chain.state is ChainState.COMPLETE:
+        notes = " ".join(_notes(chain, account, ctx))
         return passed(f"Root use alerts a person: {describe_chain(chain)}. {notes}".strip(), **evidence)
     if chain.state is ChainState.UNKNOWN:
         unknown = [link.detail for link in chain.links if link.state is LinkState.UNKNOWN]
@@ -71,6 +71,7 @@ def root_usage_alarm(account: AccountEvidence, ctx: EvaluationContext) -> Outcom
             *_unique(chain.gaps),
             **evidence,
         )
+    notes = " ".join(f"Note: {note}." for note in chain.notes)
     return failed(
         f"No working root-usage alarm chain ({len(report.chains)} considered). Furthest: {_broken_text(chain)}. "
         f"{notes}".strip(),
