@@ -59,27 +59,39 @@ def worst(outcomes: Iterable[Outcome]) -> Outcome:
     found = list(outcomes)
     bottom = min(_WORST[o.reach] for o in found)
     chosen = [o for o in found if _WORST[o.reach] == bottom]
-    return Outcome(chosen[0].reach, "; ".join(o.detail for o in chosen), tuple(g for o in chosen for g in o.gaps))
+    details = "; ".join(dict.fromkeys(o.detail for o in chosen))
+    return Outcome(chosen[0].reach, details, tuple(dict.fromkeys(g for o in chosen for g in o.gaps)))
+
+
+def across_regions(by_region: Mapping[str, Outcome]) -> Outcome:
+    """Every Region must work: the worst Regions, those with the same story named together."""
+    bottom = min(_WORST[o.reach] for o in by_region.values())
+    grouped: dict[str, list[str]] = {}
+    for region, outcome in by_region.items():
+        if _WORST[outcome.reach] == bottom:
+            grouped.setdefault(outcome.detail, []).append(region)
+    detail = "; ".join(f"{', '.join(regions)}: {text}" for text, regions in grouped.items())
+    chosen = [o for o in by_region.values() if _WORST[o.reach] == bottom]
+    return Outcome(chosen[0].reach, detail, tuple(dict.fromkeys(g for o in chosen for g in o.gaps)))
 
 
 def eventbridge_path(alerting: AlertingEvidence) -> Outcome:
     """Whether EventBridge rules tell a person about root API calls and root sign-ins in every Region."""
     own = alerting.own
-    return worst(_rules_in_region(own, data) for data in own.regions.values())
+    return across_regions({region: _rules_in_region(own, data) for region, data in own.regions.items()})
 
 
 def _rules_in_region(account: AccountAlerting, data: RegionAlerting) -> Outcome:
     if isinstance(data.rules, Gap):
-        return Outcome(Reach.UNKNOWN, f"{data.region}: the EventBridge rules could not be read", (data.rules,))
-    results = []
+        return Outcome(Reach.UNKNOWN, "the EventBridge rules could not be read", (data.rules,))
+    results: dict[str, Outcome] = {}
     for label, event in root_samples(account.account_id, data.region):
         matching = [r for r in data.rules if r.enabled and _matches(r, event)]
-        none = Outcome(Reach.NONE, f"{data.region}: no enabled rule matches a {label}")
-        results.append(best((_rule_reach(account, data, r) for r in matching), none))
-    found = worst(results)
-    if found.reach is Reach.PERSON:
-        return Outcome(Reach.PERSON, f"{data.region}: {found.detail}")
-    return found
+        results[label] = best((_rule_reach(account, data, r) for r in matching), Outcome(Reach.NONE, ""))
+    unmatched = [label for label, outcome in results.items() if outcome.reach is Reach.NONE and not outcome.detail]
+    if unmatched:
+        return Outcome(Reach.NONE, f"no enabled rule matches a {' or a '.join(unmatched)}")
+    return worst(results.values())
 
 
 def _matches(rule: EventRule, event: Mapping[str, Any]) -> bool:
@@ -134,27 +146,27 @@ def read_only_note(alerting: AlertingEvidence) -> str | None:
 def guardduty_path(alerting: AlertingEvidence) -> Outcome:
     """GuardDuty raises Policy:IAMUser/RootCredentialUsage where it is enabled; does a rule route it to a person?"""
     own = alerting.own
-    return worst(_guardduty_in_region(own, data) for data in own.regions.values())
+    return across_regions({region: _guardduty_in_region(own, data) for region, data in own.regions.items()})
 
 
 def _guardduty_in_region(account: AccountAlerting, data: RegionAlerting) -> Outcome:
     if isinstance(data.detectors, Gap):
-        return Outcome(Reach.UNKNOWN, f"{data.region}: GuardDuty detectors could not be read", (data.detectors,))
+        return Outcome(Reach.UNKNOWN, "GuardDuty detectors could not be read", (data.detectors,))
     enabled = [d for d in data.detectors if isinstance(d, Detector) and d.status == "ENABLED"]
     unread = [d for d in data.detectors if isinstance(d, Gap)]
     if not enabled:
         if unread:
-            return Outcome(Reach.UNKNOWN, f"{data.region}: a GuardDuty detector could not be read", tuple(unread))
-        return Outcome(Reach.NONE, f"{data.region}: GuardDuty is not enabled")
+            return Outcome(Reach.UNKNOWN, "a GuardDuty detector could not be read", tuple(unread))
+        return Outcome(Reach.NONE, "GuardDuty is not enabled")
     finding = guardduty_root_finding(account.account_id, data.region)
     stays = Outcome(
         Reach.ROUTED,
-        f"{data.region}: GuardDuty is enabled, but no rule here sends its root-credential findings to a person",
+        "GuardDuty is enabled, but no EventBridge rule sends its RootCredentialUsage finding to a person",
     )
     if isinstance(data.rules, Gap):
-        return Outcome(Reach.UNKNOWN, f"{data.region}: the EventBridge rules could not be read", (data.rules,))
+        return Outcome(Reach.UNKNOWN, "the EventBridge rules could not be read", (data.rules,))
     matching = [r for r in data.rules if r.enabled and _matches(r, finding)]
     routed = best((_rule_reach(account, data, r) for r in matching), stays)
-    if routed.reach is Reach.NONE:
+    if routed is stays or routed.reach is Reach.NONE:
         return stays
-    return Outcome(routed.reach, f"{data.region}: GuardDuty finding → {routed.detail}", routed.gaps)
+    return Outcome(routed.reach, f"GuardDuty finding → {routed.detail}", routed.gaps)

@@ -16,7 +16,7 @@ from rootguard.analysis.alarm_chain import ChainState, follow
 from rootguard.analysis.root_paths import Outcome as PathOutcome
 from rootguard.analysis.root_paths import Reach, eventbridge_path, guardduty_path, read_only_note
 from rootguard.checks.registry import EvaluationContext, Outcome, check, errored, failed, passed
-from rootguard.checks.root_usage_alarm import describe_chain
+from rootguard.checks.root_usage_alarm import summarize
 from rootguard.model.evidence import AccountEvidence
 from rootguard.model.findings import Severity, Status
 from rootguard.model.gaps import Gap
@@ -44,7 +44,7 @@ def root_alerting(account: AccountEvidence, ctx: EvaluationContext) -> Outcome:
         return errored("Whether root use reaches anyone cannot be told without the alerting evidence.", alerting)
     chain = follow(alerting).best
     paths = {
-        "CIS alarm chain": PathOutcome(_CHAIN_REACH[chain.state], describe_chain(chain), chain.gaps),
+        "CIS alarm chain": PathOutcome(_CHAIN_REACH[chain.state], summarize(chain), chain.gaps),
         "EventBridge": eventbridge_path(alerting),
         "GuardDuty": guardduty_path(alerting),
     }

@@ -83,6 +83,14 @@ def describe_chain(chain: Chain) -> str:
     return " → ".join(link.detail for link in chain.links if link.state is LinkState.OK) or "(no trail)"
 
 
+def summarize(chain: Chain) -> str:
+    """The working chain, or what stops it (for other checks' messages)."""
+    if chain.state is ChainState.COMPLETE:
+        return describe_chain(chain)
+    stops = [link for link in chain.links if link.state is not LinkState.OK]
+    return "; ".join(("could not read " if link.state is LinkState.UNKNOWN else "") + link.detail for link in stops)
+
+
 def _broken_text(chain: Chain) -> str:
     reached = describe_chain(chain)
     breaks = "; ".join(f"{link.detail} (fix: {FIXES[link.name]})" for link in chain.broken)
