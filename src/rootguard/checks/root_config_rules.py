@@ -59,20 +59,21 @@ def root_config_rules(account: AccountEvidence, ctx: EvaluationContext) -> Outco
         for identifier, found in seen.items()
     }
     missing = [i for i in REQUIRED if not seen[i] and not gaps]
-    inactive = [i for i in REQUIRED if seen[i] and not any(s.state in RUNNING for s in seen[i])]
+    # Absent, inactive or silent here proves nothing while another Region's rules could not be read.
+    inactive = [i for i in REQUIRED if seen[i] and not any(s.state in RUNNING for s in seen[i]) and not gaps]
     running = {i: [s for s in seen[i] if s.state in RUNNING] for i in REQUIRED}
     best = {i: _best(found) for i, found in running.items() if found}
     non_compliant = [f"{b.name} ({b.region}) says NON_COMPLIANT: see {REQUIRED[i]}" for i, b in best.items()
                      if b.compliance == "NON_COMPLIANT"]  # fmt: skip
     no_data = [f"{b.name} ({b.region}) has not evaluated (INSUFFICIENT_DATA)" for b in best.values()
-               if b.compliance == "INSUFFICIENT_DATA"]  # fmt: skip
+               if b.compliance == "INSUFFICIENT_DATA" and not gaps]  # fmt: skip
     problems = [f"no {i} rule in any Region" for i in missing]
     problems += [f"the {i} rule is not ACTIVE ({', '.join(s.state for s in seen[i])})" for i in inactive]
     if problems or non_compliant or no_data:
         weight = Severity.MEDIUM if non_compliant else Severity.LOW
         tail = " Is the configuration recorder running?" if no_data else ""
         return failed_at(weight, f"{'; '.join(problems + non_compliant + no_data)}.{tail}", {"rules": evidence})
-    unsettled = [i for i in REQUIRED if i not in best or isinstance(best[i].compliance, Gap)]
+    unsettled = [i for i in REQUIRED if i not in best or best[i].compliance not in {"COMPLIANT", "NOT_APPLICABLE"}]
     if unsettled:
         compliance_gaps = [b.compliance for b in best.values() if isinstance(b.compliance, Gap)]
         return errored(
