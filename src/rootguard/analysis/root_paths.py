@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from rootguard.analysis.alarm_chain import LinkState, subscriber_link
+from rootguard.analysis.alarm_links import LinkState, subscriber_link
 from rootguard.analysis.event_pattern import PatternUnsupported, matches
 from rootguard.analysis.root_event_samples import guardduty_root_finding, root_samples
 from rootguard.model.alerting import AccountAlerting, AlertingEvidence, RegionAlerting

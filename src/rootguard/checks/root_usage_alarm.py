@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from rootguard.analysis.alarm_chain import Chain, ChainReport, ChainState, Link, LinkName, LinkState, follow
+from rootguard.analysis.alarm_chain import Chain, ChainReport, ChainState, follow
+from rootguard.analysis.alarm_links import Link, LinkName, LinkState
 from rootguard.analysis.alarm_replay import describe_replay, replay
 from rootguard.checks.registry import EvaluationContext, Outcome, check, cis, errored, failed, passed
 from rootguard.model.activity import TrailScan
