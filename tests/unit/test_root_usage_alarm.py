@@ -191,7 +191,8 @@ def test_each_broken_link_fails_and_names_its_fix(name: str) -> None:
     assert outcome.status is Status.FAIL, outcome.message
     assert said in outcome.message
     fix = next(text for link_name, text in FIXES.items() if link_name.value == link)
-    assert fix in outcome.message
+    assert fix.split("<subject>")[0] in outcome.message
+    assert "<subject>" not in outcome.message
     assert any(item["link"] == link and item["state"] == "broken" for item in outcome.evidence["chain"])
 
 
@@ -398,3 +399,10 @@ def test_an_organization_trail_whose_chain_breaks_in_the_management_account_fail
     outcome = audit_member(org_member(), management(pending=True))
     assert outcome.status is Status.FAIL
     assert "PendingConfirmation" in outcome.message
+
+
+def test_fixes_name_what_they_act_on() -> None:
+    builder = put(alerting(), TRAIL_STATUS, HOME, trail_status(logging=False), TRAIL)
+    assert f"aws cloudtrail start-logging --name {TRAIL}" in verdict(builder).message
+    pending = put(alerting(), TOPIC_SUBSCRIPTIONS, HOME, {"Subscriptions": [subscription(confirmed=False)]}, TOPIC_NAME)
+    assert f"aws sns subscribe --topic-arn {topic_arn()} " in verdict(pending).message

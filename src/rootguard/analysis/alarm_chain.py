@@ -123,14 +123,16 @@ def _from_trail(alerting: AlertingEvidence, trail: Trail) -> Iterator[Chain]:
     group = trail.log_group
     if trail.log_group_arn is None or group is None:
         what = "has no CloudWatch Logs group" if trail.log_group_arn is None else "names no log group ARN"
-        yield Chain((*links, Link(LinkName.LOG_GROUP, LinkState.BROKEN, f"trail {trail.name} {what}")))
+        yield Chain(
+            (*links, Link(LinkName.LOG_GROUP, LinkState.BROKEN, f"trail {trail.name} {what}", subject=trail.name))
+        )
         return
     if group.region != trail.home_region:
         detail = (
             f"log group {group.name} is in {group.region}, but trail {trail.name} is homed in {trail.home_region} "
             "(CloudTrail delivers to a log group of the trail's home Region only)"
         )
-        yield Chain((*links, Link(LinkName.LOG_GROUP, LinkState.BROKEN, detail)))
+        yield Chain((*links, Link(LinkName.LOG_GROUP, LinkState.BROKEN, detail, subject=trail.name)))
         return
     notes: list[str] = []
     account = alerting.account(group.account_id)
@@ -186,18 +188,23 @@ def _from_log_group(
     on_group = [f for f in filters if f.log_group_name == group.name]
     if not on_group:
         detail = f"log group {group.name} has no metric filter ({len(filters)} filter(s) elsewhere in {group.region})"
-        yield Chain((*links, Link(LinkName.METRIC_FILTER, LinkState.BROKEN, detail)), notes)
+        yield Chain((*links, Link(LinkName.METRIC_FILTER, LinkState.BROKEN, detail, subject=group.name)), notes)
         return
     assert data is not None  # filters came from it
     for metric_filter in on_group:
         judgement = judge(metric_filter.pattern)
-        link, extra = _filter_link(metric_filter, judgement)
+        link, extra = _filter_link(metric_filter, judgement, group.name)
         here = (*links, link)
         if link.state is not LinkState.OK or not metric_filter.transformations:
             if link.state is LinkState.OK:
                 here = (
                     *links,
-                    Link(LinkName.METRIC_FILTER, LinkState.BROKEN, f"{link.detail}, but publishes no metric"),
+                    Link(
+                        LinkName.METRIC_FILTER,
+                        LinkState.BROKEN,
+                        f"{link.detail}, but publishes no metric",
+                        subject=group.name,
+                    ),
                 )
             yield Chain(here, (*notes, *extra), judgement)
             continue
@@ -215,14 +222,14 @@ def _absent_region(account_id: str, region: str) -> Gap:
     )
 
 
-def _filter_link(metric_filter: MetricFilter, judgement: Judgement) -> tuple[Link, tuple[str, ...]]:
+def _filter_link(metric_filter: MetricFilter, judgement: Judgement, group: str) -> tuple[Link, tuple[str, ...]]:
     name = f"metric filter {metric_filter.name}"
     if not judgement.parses or not judgement.decided:
         detail = f"{name} cannot be judged ({judgement.error}): pattern {metric_filter.pattern!r}"
-        return Link(LinkName.METRIC_FILTER, LinkState.BROKEN, detail), ()
+        return Link(LinkName.METRIC_FILTER, LinkState.BROKEN, detail, subject=group), ()
     if not judgement.catches_all_cis:
         detail = f"{name} misses root use the CIS filter catches: {judgement.narrower[0]}"
-        return Link(LinkName.METRIC_FILTER, LinkState.BROKEN, detail), ()
+        return Link(LinkName.METRIC_FILTER, LinkState.BROKEN, detail, subject=group), ()
     notes = []
     if judgement.noisy:
         notes.append(f"{name} is noisier than the CIS filter: it {judgement.noise[0]}")
@@ -240,7 +247,7 @@ def _from_metric(
     alarms = [a for a in data.alarms if a.metric_name == metric.metric_name and a.namespace == metric.namespace]
     if not alarms:
         detail = f"no alarm in {data.region} watches metric {shown} ({len(data.alarms)} alarm(s) watch other metrics)"
-        yield Chain((*links, Link(LinkName.ALARM, LinkState.BROKEN, detail)))
+        yield Chain((*links, Link(LinkName.ALARM, LinkState.BROKEN, detail, subject=shown)))
         return
     for alarm in alarms:
         problems = alarm_problems(alarm, metric)
@@ -248,15 +255,28 @@ def _from_metric(
         detail = f"alarm {alarm.name} on {shown}" + (
             f" never trips on one root use: {'; '.join(problems)}" if problems else ""
         )
-        here = (*links, Link(LinkName.ALARM, state, detail))
+        here = (*links, Link(LinkName.ALARM, state, detail, subject=alarm.name))
         topics = [a for a in alarm.alarm_actions if topic_region_account_name(a)]
         if not topics:
             yield Chain(
-                (*here, Link(LinkName.ALARM_ACTIONS, LinkState.BROKEN, f"alarm {alarm.name} has no SNS action"))
+                (
+                    *here,
+                    Link(
+                        LinkName.ALARM_ACTIONS,
+                        LinkState.BROKEN,
+                        f"alarm {alarm.name} has no SNS action",
+                        subject=alarm.name,
+                    ),
+                )
             )
             continue
         if alarm.actions_enabled:
             actions = Link(LinkName.ALARM_ACTIONS, LinkState.OK, f"notifies {', '.join(topics)}")
         else:
-            actions = Link(LinkName.ALARM_ACTIONS, LinkState.BROKEN, f"alarm {alarm.name} has its actions disabled")
+            actions = Link(
+                LinkName.ALARM_ACTIONS,
+                LinkState.BROKEN,
+                f"alarm {alarm.name} has its actions disabled",
+                subject=alarm.name,
+            )
         yield Chain((*here, actions, subscriber_link(account, topics)))

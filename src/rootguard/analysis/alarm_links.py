@@ -38,6 +38,8 @@ class Link:
     state: LinkState
     detail: str
     gaps: tuple[Gap, ...] = ()
+    subject: str = ""
+    """What a fix acts on: the trail, log group, alarm or topic (used to fill in the fix command)."""
 
 
 def logging_link(trail: Trail, status: TrailStatus | Gap | None) -> Link:
@@ -45,7 +47,12 @@ def logging_link(trail: Trail, status: TrailStatus | Gap | None) -> Link:
         gaps = (status,) if isinstance(status, Gap) else ()
         return Link(LinkName.LOGGING, LinkState.UNKNOWN, f"whether trail {trail.name} is logging", gaps)
     if not status.is_logging:
-        return Link(LinkName.LOGGING, LinkState.BROKEN, f"trail {trail.name} is not logging (IsLogging false)")
+        return Link(
+            LinkName.LOGGING,
+            LinkState.BROKEN,
+            f"trail {trail.name} is not logging (IsLogging false)",
+            subject=trail.name,
+        )
     error = f" (last CloudWatch Logs delivery error: {status.cloudwatch_delivery_error})"
     return Link(LinkName.LOGGING, LinkState.OK, "logging" + (error if status.cloudwatch_delivery_error else ""))
 
@@ -54,7 +61,7 @@ def multi_region_link(trail: Trail) -> Link:
     if trail.multi_region:
         return Link(LinkName.MULTI_REGION, LinkState.OK, "multi-Region")
     detail = f"trail {trail.name} records {trail.home_region} only (IsMultiRegionTrail false)"
-    return Link(LinkName.MULTI_REGION, LinkState.BROKEN, detail)
+    return Link(LinkName.MULTI_REGION, LinkState.BROKEN, detail, subject=trail.name)
 
 
 def management_events_link(trail: Trail, selectors: EventSelectors | Gap | None) -> Link:
@@ -76,11 +83,15 @@ def management_events_link(trail: Trail, selectors: EventSelectors | Gap | None)
         return Link(name, LinkState.OK, "records all management events (advanced selectors, read and write)")
     if covered:
         only = "read-only" if "true" in covered else "write"
-        return Link(name, LinkState.BROKEN, f"trail {trail.name} records {only} management events only")
+        return Link(
+            name, LinkState.BROKEN, f"trail {trail.name} records {only} management events only", subject=trail.name
+        )
     if selectors.basic and any(s.include_management_events for s in selectors.basic):
         kinds = ", ".join(sorted({s.read_write_type for s in selectors.basic if s.include_management_events}))
-        return Link(name, LinkState.BROKEN, f"trail {trail.name} records {kinds} management events only")
-    return Link(name, LinkState.BROKEN, f"trail {trail.name} records no management events")
+        return Link(
+            name, LinkState.BROKEN, f"trail {trail.name} records {kinds} management events only", subject=trail.name
+        )
+    return Link(name, LinkState.BROKEN, f"trail {trail.name} records no management events", subject=trail.name)
 
 
 def alarm_problems(alarm: MetricAlarm, metric: MetricTransformation) -> list[str]:
@@ -146,4 +157,6 @@ def subscriber_link(account: AccountAlerting, topics: list[str]) -> Link:
             pending.append(f"{topic} (no subscription)")
     if gaps:
         return Link(LinkName.SUBSCRIBER, LinkState.UNKNOWN, f"the subscriptions of {', '.join(topics)}", tuple(gaps))
-    return Link(LinkName.SUBSCRIBER, LinkState.BROKEN, f"nobody receives the alarm: {'; '.join(pending)}")
+    return Link(
+        LinkName.SUBSCRIBER, LinkState.BROKEN, f"nobody receives the alarm: {'; '.join(pending)}", subject=topics[0]
+    )

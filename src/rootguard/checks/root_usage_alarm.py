@@ -25,19 +25,25 @@ TEMPLATE = "root-usage-alarm"
 FIXES = {
     LinkName.TRAIL: "create a multi-Region trail that sends management events to CloudWatch Logs "
     "(`aws cloudtrail create-trail --is-multi-region-trail --cloud-watch-logs-log-group-arn …`)",
-    LinkName.LOGGING: "start it: `aws cloudtrail start-logging --name <trail>`",
-    LinkName.MULTI_REGION: "make it multi-Region: `aws cloudtrail update-trail --name <trail> --is-multi-region-trail`",
+    LinkName.LOGGING: "start it: `aws cloudtrail start-logging --name <subject>`",
+    LinkName.MULTI_REGION: "make it multi-Region: "
+    "`aws cloudtrail update-trail --name <subject> --is-multi-region-trail`",
     LinkName.MANAGEMENT_EVENTS: "record all management events: `aws cloudtrail put-event-selectors --trail-name "
-    '<trail> --event-selectors \'[{"ReadWriteType": "All", "IncludeManagementEvents": true}]\'`',
+    '<subject> --event-selectors \'[{"ReadWriteType": "All", "IncludeManagementEvents": true}]\'`',
     LinkName.LOG_GROUP: "send the trail to a log group in its home Region: `aws cloudtrail update-trail --name "
-    "<trail> --cloud-watch-logs-log-group-arn … --cloud-watch-logs-role-arn …`",
-    LinkName.METRIC_FILTER: f"put the CIS metric filter on the trail's log group (the {TEMPLATE} template)",
+    "<subject> --cloud-watch-logs-log-group-arn … --cloud-watch-logs-role-arn …`",
+    LinkName.METRIC_FILTER: f"put the CIS metric filter on log group <subject> (the {TEMPLATE} template)",
     LinkName.ALARM: f"alarm on the filter's metric with Sum >= 1 over one period (the {TEMPLATE} template)",
     LinkName.ALARM_ACTIONS: "enable the alarm's actions (`aws cloudwatch enable-alarm-actions --alarm-names "
-    f"<alarm>`) and give it an SNS topic (the {TEMPLATE} template)",
+    f"<subject>`) and give it an SNS topic (the {TEMPLATE} template)",
     LinkName.SUBSCRIBER: "have the recipient confirm the subscription (the link in AWS's confirmation e-mail), or "
-    "subscribe someone: `aws sns subscribe --topic-arn <topic> --protocol email --notification-endpoint …`",
+    "subscribe someone: `aws sns subscribe --topic-arn <subject> --protocol email --notification-endpoint …`",
 }
+"""What fixes each broken link; ``<subject>`` is replaced by the link's trail, log group, alarm or topic."""
+
+
+def fix_for(link: Link) -> str:
+    return FIXES[link.name].replace("<subject>", link.subject or "…")
 
 
 @check(
@@ -94,7 +100,7 @@ def summarize(chain: Chain) -> str:
 
 def _broken_text(chain: Chain) -> str:
     reached = describe_chain(chain)
-    breaks = "; ".join(f"{link.detail} (fix: {FIXES[link.name]})" for link in chain.broken)
+    breaks = "; ".join(f"{link.detail} (fix: {fix_for(link)})" for link in chain.broken)
     return f"{reached}; broken: {breaks}"
 
 
