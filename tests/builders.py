@@ -128,6 +128,10 @@ class AccountBuilder:
         }
         # An administrator role that can do the root-adjacent tasks; a user who gets permissions from a group.
         self.documents.update(admin_documents(account))
+        # A well-kept account also alerts on root use (imported here: alerting_builders builds on this module).
+        from alerting_builders import alerting
+
+        alerting(self)
 
     def _set(self, path: str, document: Any) -> AccountBuilder:
         if document is None:

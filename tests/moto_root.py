@@ -55,7 +55,7 @@ from moto.iam.models import AccountSummary, IAMBackend, iam_backends
 from moto.iam.responses import IamResponse
 from moto.server import ThreadedMotoServer
 
-from moto_alerting import AlertingState, install_alerting
+from moto_alerting import ROOT_RULES, AlertingState, Chain, build_chain, install_alerting
 from moto_simulator import install_simulator
 
 ACCOUNT_ID = "123456789012"
@@ -73,14 +73,20 @@ CHECK_IDS = (
     "root-mfa",
     "root-hardware-mfa",
     "root-signing-certs",
-    "iam-user-mfa",
-    "iam-unused-credentials",
-    "iam-key-rotation",
+    "root-usage-alarm",
+    "root-alerting",
+    "root-config-rules",
     "break-glass",
     "admin-principals",
     "admin-root-adjacent",
+    "iam-user-mfa",
+    "iam-unused-credentials",
+    "iam-key-rotation",
     "iam-policies-via-groups",
 )
+NO_ALERTING = dict.fromkeys(("root-usage-alarm", "root-alerting", "root-config-rules"), "FAIL")
+"""No trail, alarm, rule, detector or Config rule: every Region answered, and nothing tells anyone."""
+"""The live collector does not read trails, alarms, rules or Config rules yet: those checks say so (ERROR)."""
 ENABLED_REGIONS = ("eu-west-1", "us-east-1")
 NOT_OPTED_IN = "ap-east-1"
 """Listed by DescribeRegions as ``not-opted-in``: rootguard must not ask it anything."""
@@ -347,6 +353,8 @@ class Scenario:
     """A rootguard.toml for the audit's working folder (break-glass declarations); empty: none."""
     admins: Literal["admin", "fenced", "none"] = "admin"
     """IAM administrators (``_seed_admins``): ``admin``, ``fenced`` or ``none``."""
+    alerting_chain: bool = False
+    """A working CIS 4.3 chain, EventBridge rule, GuardDuty and Config rules (``moto_alerting.build_chain``)."""
 
     @property
     def root_events(self) -> list[HistoryEvent]:
@@ -421,6 +429,7 @@ def scenarios(now: datetime) -> dict[str, Scenario]:
                 "admin-principals": "PASS",
                 "admin-root-adjacent": "FAIL",
                 "iam-policies-via-groups": "FAIL",
+                **NO_ALERTING,
             },
             exit_code=1,
             stale_users=True,
@@ -467,6 +476,7 @@ def scenarios(now: datetime) -> dict[str, Scenario]:
                 "admin-principals": "FAIL",
                 "admin-root-adjacent": "FAIL",
                 "iam-policies-via-groups": "PASS",
+                **NO_ALERTING,
             },
             exit_code=1,
             stale_users=True,
@@ -484,6 +494,7 @@ def scenarios(now: datetime) -> dict[str, Scenario]:
             dict.fromkeys(CHECK_IDS, "PASS"),
             exit_code=0,
             config=break_glass_config(now),
+            alerting_chain=True,
             history=(
                 # Auto Scaling acting for root: not a person, so root-activity passes.
                 HistoryEvent(
@@ -525,6 +536,7 @@ def scenarios(now: datetime) -> dict[str, Scenario]:
                 "admin-principals": "PASS",
                 "admin-root-adjacent": "PASS",
                 "iam-policies-via-groups": "PASS",
+                **NO_ALERTING,
             },
             exit_code=1,
             history=(
@@ -561,8 +573,9 @@ def scenarios(now: datetime) -> dict[str, Scenario]:
                 "admin-principals": "PASS",
                 "admin-root-adjacent": "PASS",
                 "iam-policies-via-groups": "PASS",
+                **NO_ALERTING,
             },
-            exit_code=3,
+            exit_code=1,
             history=others,
         ),
     ]
@@ -711,6 +724,8 @@ class MotoRoot:
     cloudtrail: CloudTrailState = field(default_factory=CloudTrailState)
     alerting: AlertingState = field(default_factory=AlertingState)
     """What moto lacks for the alerting paths (tests/moto_alerting.py); ``build_chain(server.client)`` sets one up."""
+    chain: Chain | None = None
+    """The working alerting chain of scenarios with ``alerting_chain``."""
 
     def client(self, service: str, region: str = REGION) -> Any:
         return boto3.client(
@@ -755,6 +770,10 @@ def moto_root_server(
                 install_simulator(patches)
                 _seed_users(running)
                 _seed_admins(running, chosen.admins)
+                if chosen.alerting_chain:
+                    running.chain = build_chain(running.client)
+                    # Root has hardware MFA and no keys here: the Config root rules would say so.
+                    running.alerting.compliance.update(dict.fromkeys(ROOT_RULES, "COMPLIANT"))
                 if chosen.root is not None:
                     _install_root(patches, running, chosen.root)
                 _whole_seconds(running)

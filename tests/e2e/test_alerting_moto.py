@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from test_cli_moto import aws_env, rootguard
 
-from moto_alerting import Chain, build_chain
+from moto_alerting import Chain
 from moto_root import ACCOUNT_ID, ENABLED_REGIONS, NOT_OPTED_IN, MotoRoot, moto_root_server
 
 pytestmark = pytest.mark.e2e
@@ -60,7 +60,8 @@ def regional(paths: set[str]) -> set[str]:
 @pytest.fixture(scope="module")
 def chained() -> Iterator[tuple[MotoRoot, Chain]]:
     with moto_root_server("good") as server:
-        yield server, build_chain(server.client)
+        assert server.chain is not None, "the good scenario sets up a working chain"
+        yield server, server.chain
 
 
 def test_collect_writes_the_alerting_evidence_in_the_contract_layout(

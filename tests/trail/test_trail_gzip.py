@@ -123,3 +123,34 @@ def test_without_isal_the_standard_library_gives_the_same_results(tmp_path: Path
         [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, env=env, check=True
     )
     assert out.stdout.split(maxsplit=1) == ["gzip", json.dumps([wanted]).replace('"', "'") + "\n"]
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_cut_gzip_of_json_lines_keeps_its_complete_lines_however_it_is_read(
+    stream: bool, request: pytest.FixtureRequest
+) -> None:
+    """The same damaged file gives the same records read whole or streamed (trail.salvage)."""
+    if stream:
+        request.getfixturevalue("tiny_large")
+    hit = root()
+    data = gz(json_lines([record() for _ in range(30)] + [hit] + [record() for _ in range(30)]))
+    scan = scan_bytes("cut.jsonl.gz", data[: len(data) * 3 // 4])
+    assert event_ids(scan) == [hit["eventID"]]
+    assert [s.reason for s in scan.skipped] == ["truncated gzip stream"]
+
+
+def test_a_cut_gzip_document_offers_no_records_but_is_reported() -> None:
+    data = gz(delivered([root()] + [record() for _ in range(40)]))
+    scan = scan_bytes("cut.json.gz", data[:-40])
+    assert event_ids(scan) == []
+    assert [s.reason for s in scan.skipped] == ["truncated gzip stream"]
+
+
+def test_a_corrupt_member_ends_the_salvage_at_the_member_before_it() -> None:
+    first, second = root(), root()
+    good = gz(json_lines([first]))
+    bad = bytearray(gz(json_lines([record() for _ in range(50)] + [second])))
+    bad[len(bad) // 2] ^= 0xFF
+    scan = scan_bytes("multi.jsonl.gz", good + bytes(bad))
+    assert first["eventID"] in event_ids(scan)
+    assert len(scan.skipped) == 1

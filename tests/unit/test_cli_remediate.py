@@ -36,8 +36,23 @@ def test_picks_templates_from_a_report(tmp_path: Path, capsys: pytest.CaptureFix
     assert "root-usage-alarm.yaml" not in out
 
 
-def test_nothing_to_fix_is_said(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_demo_findings_select_the_alerting_templates(capsys: pytest.CaptureFixture[str]) -> None:
+    # prod's alarm reaches nobody and its Config rules say NON_COMPLIANT: the chain and Config templates.
     assert main(["remediate", "--format", "cloudformation", "--demo"]) == 0
+    out = capsys.readouterr().out
+    assert "# ==> cloudformation/root-usage-alarm.yaml <==" in out
+    assert "# ==> cloudformation/root-config-rules.yaml <==" in out
+
+
+def test_nothing_to_fix_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["audit", "--demo", "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    for account in report["accounts"]:
+        for finding in account["findings"]:
+            finding["status"] = "PASS"
+    path = tmp_path / "clean.json"
+    path.write_text(json.dumps(report))
+    assert main(["remediate", "--format", "cloudformation", "--report", str(path)]) == 0
     assert "nothing to remediate" in capsys.readouterr().err
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from admin_builders import ADMIN_ACCESS, details, role, simulation, user
+from alerting_builders import HOME, TOPIC_NAME, alerting, no_alerting, put, subscription, without_chain
 from builders import (
     ACCOUNT,
     AS_OF,
@@ -25,7 +26,7 @@ from rootguard.checks import ALL_CHECKS, EvaluationContext
 from rootguard.checks.registry import CIS_3, CIS_5, CIS_6
 from rootguard.model.break_glass import BreakGlass, Principal
 from rootguard.model.findings import Status
-from rootguard.model.operations import AUTHORIZATION_DETAILS, SIMULATE_PRINCIPAL
+from rootguard.model.operations import AUTHORIZATION_DETAILS, CONFIG_RULES, SIMULATE_PRINCIPAL, TOPIC_SUBSCRIPTIONS
 
 CONTRACT_IDS = {
     "root-recent-use",
@@ -34,6 +35,7 @@ CONTRACT_IDS = {
     "root-mfa",
     "root-hardware-mfa",
     "root-signing-certs",
+    "root-usage-alarm",
 }
 CIS_V3 = {
     "root-recent-use": "1.7",
@@ -48,6 +50,7 @@ CIS_V3 = {
     "admin-principals": "1.7",
     "admin-root-adjacent": "1.7",
     "iam-policies-via-groups": "1.15",
+    "root-usage-alarm": "4.3",
 }
 
 
@@ -104,6 +107,18 @@ EXAMPLES: dict[tuple[str, Status], Callable[[], AccountBuilder]] = {
         details(users=(user("bob", ACCOUNT, attached_arns=(ADMIN_ACCESS,)),), roles=(role("Admin", ACCOUNT),)),
     ),
     ("iam-policies-via-groups", Status.ERROR): lambda: AccountBuilder().put(AUTHORIZATION_DETAILS.path(ACCOUNT), None),
+    # The alerting checks: a working setup, one break, and a bundle without any Region folder.
+    ("root-usage-alarm", Status.PASS): alerting,
+    ("root-usage-alarm", Status.FAIL): lambda: put(
+        alerting(), TOPIC_SUBSCRIPTIONS, HOME, {"Subscriptions": [subscription(confirmed=False)]}, TOPIC_NAME
+    ),
+    ("root-usage-alarm", Status.ERROR): lambda: no_alerting(AccountBuilder()),
+    ("root-alerting", Status.PASS): alerting,
+    ("root-alerting", Status.FAIL): lambda: without_chain(alerting()),
+    ("root-alerting", Status.ERROR): lambda: no_alerting(AccountBuilder()),
+    ("root-config-rules", Status.PASS): alerting,
+    ("root-config-rules", Status.FAIL): lambda: put(alerting(), CONFIG_RULES, HOME, {"ConfigRules": []}),
+    ("root-config-rules", Status.ERROR): lambda: no_alerting(AccountBuilder()),
 }
 # The configuration an example needs besides the evidence (default: builders.context()).
 CONTEXTS: dict[tuple[str, Status], EvaluationContext] = {

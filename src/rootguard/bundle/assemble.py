@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from rootguard.bundle import assemble_admin
+from rootguard.bundle.alerting_evidence import load_alerting, share_alerting
 from rootguard.bundle.store import DocumentStore
 from rootguard.bundle.trail_evidence import with_records
 from rootguard.model import credential_report
@@ -32,7 +33,8 @@ T = TypeVar("T")
 
 def assemble(store: DocumentStore, accounts: Iterable[str], collected_at: datetime, source: str) -> Evidence:
     assembled = [assemble_account(store, account_id) for account_id in accounts]
-    return Evidence(collected_at=collected_at, accounts=share_assume_root_calls(assembled), source=source)
+    shared = share_alerting(share_assume_root_calls(assembled))
+    return Evidence(collected_at=collected_at, accounts=shared, source=source)
 
 
 def share_assume_root_calls(accounts: list[AccountEvidence]) -> tuple[AccountEvidence, ...]:
@@ -68,6 +70,7 @@ def assemble_account(store: DocumentStore, account_id: str) -> AccountEvidence:
         account_aliases=assemble_admin.account_aliases(store, account_id),
         identity_center=assemble_admin.identity_center(store, account_id),
         admin_simulations=assemble_admin.simulations(store, account_id, authorization),
+        alerting=load_alerting(store, account_id),
     )
 
 

@@ -7,6 +7,8 @@ from rootguard.checks.break_glass import break_glass
 from rootguard.checks.iam_groups import iam_policies_via_groups
 from rootguard.checks.registry import CheckSpec, EvaluationContext, Outcome
 from rootguard.checks.root_activity import root_activity
+from rootguard.checks.root_alerting import root_alerting
+from rootguard.checks.root_config_rules import root_config_rules
 from rootguard.checks.root_credentials import (
     root_access_keys,
     root_hardware_mfa,
@@ -14,6 +16,7 @@ from rootguard.checks.root_credentials import (
     root_signing_certs,
 )
 from rootguard.checks.root_usage import root_recent_use
+from rootguard.checks.root_usage_alarm import root_usage_alarm
 from rootguard.checks.user_credentials import iam_key_rotation, iam_unused_credentials
 from rootguard.checks.user_mfa import iam_user_mfa
 
@@ -24,12 +27,15 @@ ALL_CHECKS: tuple[CheckSpec, ...] = (
     root_mfa,
     root_hardware_mfa,
     root_signing_certs,
-    iam_user_mfa,
-    iam_unused_credentials,
-    iam_key_rotation,
+    root_usage_alarm,
+    root_alerting,
+    root_config_rules,
     break_glass,
     admin_principals,
     admin_root_adjacent,
+    iam_user_mfa,
+    iam_unused_credentials,
+    iam_key_rotation,
     iam_policies_via_groups,
 )
 

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from rootguard.model.account_settings import AccountAliases, IdentityCenter, PasswordPolicy, Simulation
 from rootguard.model.activity import TrailScan
+from rootguard.model.alerting import AlertingEvidence
 from rootguard.model.arns import partition_of, root_arn
 from rootguard.model.authorization import AuthorizationDetails
 from rootguard.model.credential_report import CredentialReport
@@ -33,6 +34,8 @@ class AccountEvidence:
     identity_center: IdentityCenter | Gap
     admin_simulations: Mapping[str, Simulation | Gap] | Gap
     """Policy simulations of the administrators found in ``authorization``, by ``role/<name>``/``user/<name>``."""
+    alerting: AlertingEvidence | Gap
+    """Trails, metric filters, alarms, topics, rules, detectors and Config rules, per Region."""
 
     @property
     def partition(self) -> str | None:

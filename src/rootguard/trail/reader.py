@@ -21,6 +21,7 @@ from rootguard.trail.containers import parse_document, parse_lines
 from rootguard.trail.decompress import DECOMPRESS_ERRORS, MAGIC, error_reason, gunzip, is_gzip, is_large, open_gunzip
 from rootguard.trail.outcome import FileResult
 from rootguard.trail.prefilter import EDGE, OVERLAP, delivered_form, looks_complete, may_hold_root
+from rootguard.trail.salvage import salvage_lines
 
 CHUNK = 256 * 1024
 Opener = Callable[[], IO[bytes]]
@@ -36,7 +37,7 @@ def read_file(path: str, size: int) -> FileResult:
             if is_large(size):
                 gzipped = file.read(2) == MAGIC
                 if gzipped or size > decompress.LARGE:
-                    _stream(_file_opener(path, gzipped=gzipped), result)
+                    _stream(_file_opener(path, gzipped=gzipped), result, lambda: Path(path).read_bytes())
                     return result
                 file.seek(0)
             data = file.readall()
@@ -51,12 +52,13 @@ def read_data(data: bytes, result: FileResult) -> None:
     """One input held in memory (a small file, or an S3 object), gzip or not."""
     if is_gzip(data):
         if is_large(len(data), data[-4:]):
-            _stream(lambda: open_gunzip(io.BytesIO(data)), result)
+            _stream(lambda: open_gunzip(io.BytesIO(data)), result, lambda: data)
             return
         try:
             data = gunzip(data)
         except DECOMPRESS_ERRORS as error:
             result.problem(error_reason(error))
+            salvage_lines(data, result)
             return
     if may_hold_root(data) or not delivered_form(data[:EDGE], data[-EDGE:]):
         parse_document(data, result)
@@ -69,15 +71,24 @@ def _file_opener(path: str, *, gzipped: bool) -> Opener:
     return opener
 
 
-def _stream(opener: Opener, result: FileResult) -> None:
+def _stream(opener: Opener, result: FileResult, raw: Callable[[], bytes]) -> None:
+    """``raw``: the input's bytes as stored, read again only to salvage a damaged gzip stream."""
     try:
         with opener() as stream:
             hit, head, tail = _sweep(stream)
     except DECOMPRESS_ERRORS as error:
         result.problem(error_reason(error))
+        _salvage(raw, result)
         return
     if hit or not looks_complete(head, tail):
-        _parse_stream(opener, result)
+        _parse_stream(opener, result, raw)
+
+
+def _salvage(raw: Callable[[], bytes], result: FileResult) -> None:
+    try:
+        salvage_lines(raw(), result)
+    except OSError as error:
+        result.problem(error_reason(error))
 
 
 def _sweep(stream: IO[bytes]) -> tuple[bool, bytes, bytes]:
@@ -92,8 +103,14 @@ def _sweep(stream: IO[bytes]) -> tuple[bool, bytes, bytes]:
     return False, head, tail
 
 
-def _parse_stream(opener: Opener, result: FileResult) -> None:
-    """Parse a streamed input: JSON lines one line at a time, anything else whole."""
+def _parse_stream(opener: Opener, result: FileResult, raw: Callable[[], bytes]) -> None:
+    """Parse a streamed input: JSON lines one line at a time, anything else whole.
+
+    A gzip stream found damaged part-way is reported and salvaged as when it is read whole
+    (``trail.salvage``): what was parsed before the error is dropped, since where a streaming read
+    stops depends on buffer sizes, and the same file must give the same answer however it is read.
+    """
+    records, hits = result.records, len(result.hits)
     try:
         with opener() as stream:
             lines = _numbered(io.TextIOWrapper(stream, encoding="utf-8-sig"))
@@ -112,7 +129,10 @@ def _parse_stream(opener: Opener, result: FileResult) -> None:
                 data = stream.read()
             parse_document(data, result)
     except DECOMPRESS_ERRORS as error:
+        result.records = records
+        del result.hits[hits:]
         result.problem(error_reason(error))
+        _salvage(raw, result)
     except UnicodeDecodeError:
         result.problem("not JSON: invalid UTF-8 text")
 

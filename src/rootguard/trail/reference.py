@@ -10,6 +10,7 @@ from rootguard.trail.containers import parse_document
 from rootguard.trail.decompress import error_reason, gunzip_stdlib, is_gzip
 from rootguard.trail.outcome import FileResult, Tally
 from rootguard.trail.paths import Period, walk
+from rootguard.trail.salvage import salvage_lines
 
 
 def reference_scan(paths: Sequence[Path]) -> TrailScan:
@@ -26,12 +27,15 @@ def reference_scan(paths: Sequence[Path]) -> TrailScan:
 
 def _read(path: Path) -> FileResult:
     result = FileResult()
+    raw = b""
     try:
-        data = path.read_bytes()
+        data = raw = path.read_bytes()
         if is_gzip(data):
             data = gunzip_stdlib(data)
     except Exception as error:  # every failure is reported: this path must not stop
         result.problem(error_reason(error))
+        if is_gzip(raw):
+            salvage_lines(raw, result)
         return result
     parse_document(data, result)
     return result
