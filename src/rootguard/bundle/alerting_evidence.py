@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
+from rootguard.bundle import parsing
 from rootguard.bundle.store import DocumentStore
 from rootguard.model.alerting import AccountAlerting, AlertingEvidence, RegionAlerting
 from rootguard.model.alerting_metrics import (
@@ -35,7 +36,7 @@ from rootguard.model.alerting_trails import (
     trails_from_document,
 )
 from rootguard.model.evidence import AccountEvidence
-from rootguard.model.gaps import Gap, GapKind, MalformedEvidence
+from rootguard.model.gaps import Gap, GapKind
 from rootguard.model.operations import (
     ALARMS,
     CONFIG_COMPLIANCE,
@@ -170,16 +171,4 @@ def parse(
     resource: str | None = None,
 ) -> T | Gap:
     """The parsed document, or the Gap saying why there is none (a parser complaint becomes MALFORMED)."""
-    document = store.get(operation, account_id, region, resource)
-    if isinstance(document, Gap):
-        return document
-    command = operation.command(region, resource)
-    try:
-        return parser(document)
-    except MalformedEvidence as error:
-        return Gap(
-            kind=GapKind.MALFORMED,
-            source=operation.path(account_id, region, resource),
-            reason=f"the file does not hold `{command}` output: {error}.",
-            fix=f"replace it with the output of `{command}`",
-        )
+    return parsing.parse(store, operation, account_id, parser, region, resource=resource)

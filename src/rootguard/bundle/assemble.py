@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from rootguard.bundle import assemble_admin
 from rootguard.bundle.alerting_evidence import load_alerting, share_alerting
+from rootguard.bundle.parsing import parse
 from rootguard.bundle.store import DocumentStore
 from rootguard.bundle.trail_evidence import with_records
 from rootguard.model import credential_report
 from rootguard.model.activity import TrailScan
 from rootguard.model.evidence import AccountEvidence, Evidence
-from rootguard.model.gaps import Gap, GapKind, MalformedEvidence
 from rootguard.model.iam import (
     account_summary_from_document,
     caller_identity_from_document,
@@ -25,7 +25,6 @@ from rootguard.model.operations import (
     CALLER_IDENTITY,
     CREDENTIAL_REPORT,
     VIRTUAL_MFA_DEVICES,
-    Operation,
 )
 
 T = TypeVar("T")
@@ -60,10 +59,10 @@ def assemble_account(store: DocumentStore, account_id: str) -> AccountEvidence:
     authorization = assemble_admin.authorization(store, account_id)
     return AccountEvidence(
         account_id=account_id,
-        caller_identity=_parse(store, CALLER_IDENTITY, account_id, caller_identity_from_document),
-        credential_report=_parse(store, CREDENTIAL_REPORT, account_id, credential_report.from_document),
-        account_summary=_parse(store, ACCOUNT_SUMMARY, account_id, account_summary_from_document),
-        virtual_mfa_devices=_parse(store, VIRTUAL_MFA_DEVICES, account_id, virtual_mfa_devices_from_document),
+        caller_identity=parse(store, CALLER_IDENTITY, account_id, caller_identity_from_document),
+        credential_report=parse(store, CREDENTIAL_REPORT, account_id, credential_report.from_document),
+        account_summary=parse(store, ACCOUNT_SUMMARY, account_id, account_summary_from_document),
+        virtual_mfa_devices=parse(store, VIRTUAL_MFA_DEVICES, account_id, virtual_mfa_devices_from_document),
         cloudtrail=store.trail(account_id),
         authorization=authorization,
         password_policy=assemble_admin.password_policy(store, account_id),
@@ -72,18 +71,3 @@ def assemble_account(store: DocumentStore, account_id: str) -> AccountEvidence:
         admin_simulations=assemble_admin.simulations(store, account_id, authorization),
         alerting=load_alerting(store, account_id),
     )
-
-
-def _parse(store: DocumentStore, operation: Operation, account_id: str, parser: Callable[[Any], T]) -> T | Gap:
-    document = store.get(operation, account_id)
-    if isinstance(document, Gap):
-        return document
-    try:
-        return parser(document)
-    except MalformedEvidence as error:
-        return Gap(
-            kind=GapKind.MALFORMED,
-            source=operation.path(account_id),
-            reason=f"the file does not hold `{operation.cli}` output: {error}.",
-            fix=f"replace it with the output of `{operation.cli}`",
-        )

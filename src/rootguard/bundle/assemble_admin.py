@@ -11,6 +11,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from rootguard.analysis.policy_eval import administrators
+from rootguard.bundle.parsing import parse_document
 from rootguard.bundle.store import DocumentStore
 from rootguard.model.account_settings import (
     NO_PASSWORD_POLICY,
@@ -25,7 +26,7 @@ from rootguard.model.account_settings import (
     simulation_from_document,
 )
 from rootguard.model.authorization import AuthorizationDetails, authorization_details_from_document, principal_resource
-from rootguard.model.gaps import Gap, GapKind, MalformedEvidence
+from rootguard.model.gaps import Gap, GapKind
 from rootguard.model.operations import (
     ACCOUNT_ALIASES,
     AUTHORIZATION_DETAILS,
@@ -112,15 +113,7 @@ def _parse(
                 document.kind, document.source, document.reason, _simulation_fix(operation, document.source, command)
             )
         return document
-    try:
-        return parser(document)
-    except MalformedEvidence as error:
-        return Gap(
-            kind=GapKind.MALFORMED,
-            source=operation.path(account_id, region, resource),
-            reason=f"the file does not hold `{command}` output: {error}.",
-            fix=f"replace it with the output of `{command}`",
-        )
+    return parse_document(document, parser, source=operation.path(account_id, region, resource), command=command)
 
 
 def _simulation_fix(operation: Operation, path: str, command: str) -> str:
