@@ -20,7 +20,7 @@ FIRST_DELAY, MAX_DELAY = 0.25, 8.0
 RETRY_REPORT = frozenset({"ReportInProgress", "ReportNotPresent", "ReportExpired"})
 
 
-def _call(operation: Callable[..., Any], **kwargs: Any) -> Any:
+def call_as_document(operation: Callable[..., Any], **kwargs: Any) -> Any:
     """Call AWS; a refusal becomes the contract's error document, a dead session an exception."""
     try:
         return cli_shape(operation(**kwargs))
@@ -48,10 +48,10 @@ def credential_report(
     delay = FIRST_DELAY
     last_state = "not started"
     while True:
-        generated = _call(iam.generate_credential_report)
+        generated = call_as_document(iam.generate_credential_report)
         denied_generation = "Error" in generated
         if denied_generation or generated.get("State") == "COMPLETE":
-            report = _call(iam.get_credential_report)
+            report = call_as_document(iam.get_credential_report)
             if "Error" not in report:
                 return report
             code = report["Error"]["Code"]
@@ -73,7 +73,7 @@ def credential_report(
 
 
 def account_summary(iam: Any) -> Any:
-    return _call(iam.get_account_summary)
+    return call_as_document(iam.get_account_summary)
 
 
 def virtual_mfa_devices(iam: Any) -> Any:
@@ -81,7 +81,7 @@ def virtual_mfa_devices(iam: Any) -> Any:
     devices: list[Any] = []
     marker: str | None = None
     while True:
-        page = _call(iam.list_virtual_mfa_devices, **({"Marker": marker} if marker else {}))
+        page = call_as_document(iam.list_virtual_mfa_devices, **({"Marker": marker} if marker else {}))
         if "Error" in page:
             return page  # a partial list is never stored as if it were whole
         devices.extend(page.get("VirtualMFADevices", []))

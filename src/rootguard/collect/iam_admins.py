@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from rootguard.analysis.policy_eval import administrators
-from rootguard.collect.iam import _call
+from rootguard.collect.iam import call_as_document
 from rootguard.model.account_settings import ROOT_ADJACENT_ACTIONS
 from rootguard.model.authorization import authorization_details_from_document, principal_resource
 from rootguard.model.gaps import MalformedEvidence
@@ -33,7 +33,7 @@ def authorization_details(iam: Any) -> Any:
     merged: dict[str, list[Any]] = {key: [] for key in _DETAIL_LISTS}
     marker: str | None = None
     while True:
-        page = _call(iam.get_account_authorization_details, **({"Marker": marker} if marker else {}))
+        page = call_as_document(iam.get_account_authorization_details, **({"Marker": marker} if marker else {}))
         if "Error" in page:
             return page  # a partial list is never stored as if it were whole
         for key in _DETAIL_LISTS:
@@ -45,14 +45,14 @@ def authorization_details(iam: Any) -> Any:
 
 def password_policy(iam: Any) -> Any:
     """NoSuchEntity (no policy set) is stored as AWS's error document; the evidence reads it as "no policy"."""
-    return _call(iam.get_account_password_policy)
+    return call_as_document(iam.get_account_password_policy)
 
 
 def account_aliases(iam: Any) -> Any:
     aliases: list[str] = []
     marker: str | None = None
     while True:
-        page = _call(iam.list_account_aliases, **({"Marker": marker} if marker else {}))
+        page = call_as_document(iam.list_account_aliases, **({"Marker": marker} if marker else {}))
         if "Error" in page:
             return page
         aliases.extend(page.get("AccountAliases", []))
@@ -65,7 +65,7 @@ def identity_center_instances(sso_admin: Any) -> Any:
     instances: list[Any] = []
     token: str | None = None
     while True:
-        page = _call(sso_admin.list_instances, **({"NextToken": token} if token else {}))
+        page = call_as_document(sso_admin.list_instances, **({"NextToken": token} if token else {}))
         if "Error" in page:
             return page
         instances.extend(page.get("Instances", []))
@@ -82,7 +82,7 @@ def simulate(iam: Any, principal_arn: str) -> Any:
         arguments: dict[str, Any] = {"PolicySourceArn": principal_arn, "ActionNames": list(ROOT_ADJACENT_ACTIONS)}
         if marker:
             arguments["Marker"] = marker
-        page = _call(iam.simulate_principal_policy, **arguments)
+        page = call_as_document(iam.simulate_principal_policy, **arguments)
         if "Error" in page:
             return page
         results.extend(page.get("EvaluationResults", []))
