@@ -27,6 +27,26 @@ from rootguard.model.operations import ACCOUNT_SUMMARY, CALLER_IDENTITY, CREDENT
 ACCOUNT = "123456789012"
 AS_OF = datetime(2026, 11, 20, 12, 0, 0, tzinfo=UTC)
 
+CHECK_IDS = (
+    "root-recent-use",
+    "root-activity",
+    "root-access-keys",
+    "root-mfa",
+    "root-hardware-mfa",
+    "root-signing-certs",
+    "root-usage-alarm",
+    "root-alerting",
+    "root-config-rules",
+    "break-glass",
+    "admin-principals",
+    "admin-root-adjacent",
+    "iam-user-mfa",
+    "iam-unused-credentials",
+    "iam-key-rotation",
+    "iam-policies-via-groups",
+)
+"""Every check, in the order reports list them (stated here, not read from the registry)."""
+
 
 def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")

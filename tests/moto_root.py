@@ -55,6 +55,7 @@ from moto.iam.models import AccountSummary, IAMBackend, iam_backends
 from moto.iam.responses import IamResponse
 from moto.server import ThreadedMotoServer
 
+from builders import CHECK_IDS
 from moto_alerting import ROOT_RULES, AlertingState, Chain, build_chain, install_alerting
 from moto_simulator import install_simulator
 
@@ -66,27 +67,8 @@ DECOY_USER = "rootops"
 """An IAM user whose name starts with "root" and who has a virtual MFA device of their own."""
 REGION = "us-east-1"
 
-CHECK_IDS = (
-    "root-recent-use",
-    "root-activity",
-    "root-access-keys",
-    "root-mfa",
-    "root-hardware-mfa",
-    "root-signing-certs",
-    "root-usage-alarm",
-    "root-alerting",
-    "root-config-rules",
-    "break-glass",
-    "admin-principals",
-    "admin-root-adjacent",
-    "iam-user-mfa",
-    "iam-unused-credentials",
-    "iam-key-rotation",
-    "iam-policies-via-groups",
-)
 NO_ALERTING = dict.fromkeys(("root-usage-alarm", "root-alerting", "root-config-rules"), "FAIL")
 """No trail, alarm, rule, detector or Config rule: every Region answered, and nothing tells anyone."""
-"""The live collector does not read trails, alarms, rules or Config rules yet: those checks say so (ERROR)."""
 ENABLED_REGIONS = ("eu-west-1", "us-east-1")
 NOT_OPTED_IN = "ap-east-1"
 """Listed by DescribeRegions as ``not-opted-in``: rootguard must not ask it anything."""

@@ -10,27 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from builders import AccountBuilder, ago
+from builders import CHECK_IDS, AccountBuilder, ago
 from rootguard.cli import main
 
-CHECK_IDS = [
-    "root-recent-use",
-    "root-activity",
-    "root-access-keys",
-    "root-mfa",
-    "root-hardware-mfa",
-    "root-signing-certs",
-    "root-usage-alarm",
-    "root-alerting",
-    "root-config-rules",
-    "break-glass",
-    "admin-principals",
-    "admin-root-adjacent",
-    "iam-user-mfa",
-    "iam-unused-credentials",
-    "iam-key-rotation",
-    "iam-policies-via-groups",
-]
 # prod's alarm notifies a topic whose only subscriber never confirmed; GuardDuty's findings go nowhere visible.
 DEMO_ALERTING = {"root-usage-alarm": "FAIL", "root-alerting": "MANUAL", "root-config-rules": "FAIL"}
 
@@ -51,7 +33,7 @@ def test_demo_json_follows_the_contract(capsys: pytest.CaptureFixture[str]) -> N
     assert report["as_of"] == "2026-11-20T12:00:00Z"
     assert [a["account_id"] for a in report["accounts"]] == ["210987654321", "109876543210"]
     for account in report["accounts"]:
-        assert [f["check_id"] for f in account["findings"]] == CHECK_IDS
+        assert [f["check_id"] for f in account["findings"]] == list(CHECK_IDS)
         for finding in account["findings"]:
             assert set(finding) >= {
                 "check_id", "status", "severity", "title", "message", "resource",
