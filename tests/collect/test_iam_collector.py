@@ -422,6 +422,7 @@ def test_collectors_declare_the_actions_they_call(
         "sso:ListInstances",
         "iam:SimulatePrincipalPolicy",
     } | ALERTING_ACTIONS <= set(calls), f"the recorder saw {calls}"
+    assert calls.count("ec2:DescribeRegions") == 1, "LookupEvents and the alerting paths share one Region list"
     assert sum(1 for path in collection.documents if "/cloudtrail-logs/lookup-events/" in path) == 3 * len(
         ENABLED_REGIONS
     ), "the LookupEvents path ran against moto: three questions in each enabled Region"

@@ -59,14 +59,21 @@ def collect_account(
         f"iam:ListAccountAliases, sso:ListInstances in {aws.region}, iam:SimulatePrincipalPolicy per administrator)"
     )
     documents.update(iam_admins.admin_documents(iam, aws.client("sso-admin"), account_id, aws.region))
+    # Both regional collections walk the same enabled Regions: list them once (ec2:DescribeRegions).
+    listed = cloudtrail.enabled_regions(aws.client("ec2")) if lookup or alerting else []
     if lookup:
         progress("Reading root events from CloudTrail (cloudtrail:LookupEvents, every enabled Region)")
         until = _utc_now()
-        found = cloudtrail.lookup_root_events(
-            aws,
-            since=until - cloudtrail.LOOKBACK,
-            until=until,
-            progress=lambda done, total: progress(f"Reading root events from CloudTrail: {done}/{total} lookups"),
+        found = (
+            {"regions": listed}
+            if isinstance(listed, dict)
+            else cloudtrail.lookup_root_events(
+                aws,
+                since=until - cloudtrail.LOOKBACK,
+                until=until,
+                regions=listed,
+                progress=lambda done, total: progress(f"Reading root events from CloudTrail: {done}/{total} lookups"),
+            )
         )
         documents.update(cloudtrail.bundle_documents(account_id, found))
     if alerting:
@@ -74,7 +81,11 @@ def collect_account(
             "Reading the alerting paths (trails, metric filters, alarms, SNS, EventBridge, GuardDuty, Config; "
             "every enabled Region)"
         )
-        documents.update(alerting_collector.collect_alerting(aws, account_id, progress=progress))
+        documents.update(
+            alerting_collector.unlisted_regions(account_id, aws.region, listed)
+            if isinstance(listed, dict)
+            else alerting_collector.collect_alerting(aws, account_id, regions=listed, progress=progress)
+        )
     # Taken once every answer is in: a live audit is as of now, and a root use recorded while the
     # credential report was generated must not fall after the as-of time (that reads as ERROR).
     collected_at = (now or _utc_now)()
