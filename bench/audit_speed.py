@@ -32,12 +32,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from spawner import BenchError, Sample, Spawner
 
 KIB_PER_MIB = 1024
 RUN_TIMEOUT = 300.0
@@ -103,13 +104,6 @@ class Bench:
 
 
 @dataclass
-class Sample:
-    seconds: float
-    rss_kib: int
-    exit_code: int
-
-
-@dataclass
 class Result:
     bench: Bench
     samples: list[Sample] = field(default_factory=list)
@@ -146,123 +140,6 @@ class Result:
         fast = target.max_seconds is None or self.median < target.max_seconds
         small = target.max_rss_mib is None or self.peak_rss_mib < target.max_rss_mib
         return fast and small
-
-
-class BenchError(Exception):
-    pass
-
-
-# ---------------------------------------------------------------------------------------------------
-# Running one child
-#
-# ru_maxrss of a child is not only its own: at exec, Linux folds the high-water RSS of the memory image
-# being replaced into it. subprocess.Popen from this process (vfork, or fork copying ~80 MiB once moto
-# and boto3 are loaded) would report this process's size for every child. So children are started by a
-# small spawner process instead (python -I -S, ~4 MiB anonymous memory) that forks, execs, and measures
-# wall time and rusage with os.wait4 itself, next to the child.
-
-SPAWNER_SCRIPT = """\
-import json, os, sys, time
-
-def rss_anon_kib():
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("RssAnon:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return None
-
-def reply(**fields):
-    sys.stdout.write(json.dumps(fields) + "\\n")
-    sys.stdout.flush()
-
-reply(ready=True, rss_anon_kib=rss_anon_kib())
-for line in sys.stdin:
-    request = json.loads(line)
-    start = time.perf_counter()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.chdir(request["cwd"])
-            os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
-            os.dup2(os.open(request["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 1)
-            os.dup2(os.open(request["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 2)
-            os.execve(request["argv"][0], request["argv"], request["env"])
-        except BaseException as error:
-            os.write(2, f"spawner: cannot start {request['argv'][0]}: {error}\\n".encode())
-        finally:
-            os._exit(127)
-    reply(pid=pid)
-    _, status, usage = os.wait4(pid, 0)
-    seconds = time.perf_counter() - start
-    reply(seconds=seconds, status=status, maxrss=usage.ru_maxrss)
-"""
-
-# ru_maxrss is KiB on Linux and bytes on macOS.
-MAXRSS_PER_KIB = 1024 if sys.platform == "darwin" else 1
-
-
-class Spawner:
-    """One long-lived small process that runs each measured command (see above)."""
-
-    def __init__(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-I", "-S", "-c", SPAWNER_SCRIPT],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            start_new_session=True,  # Ctrl-C reaches the bench only, which then cleans up
-        )
-        self.child: int | None = None
-        hello = self._read()
-        self.rss_floor_kib: int | None = hello.get("rss_anon_kib")
-
-    def _read(self) -> dict[str, Any]:
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
-        if not line:
-            raise BenchError(f"the spawner process exited (code {self.process.poll()})")
-        reply: dict[str, Any] = json.loads(line)
-        return reply
-
-    def run(self, argv: tuple[str, ...], env: dict[str, str], cwd: Path, out: Path, err: Path) -> Sample:
-        assert self.process.stdin is not None
-        request = {"argv": list(argv), "env": env, "cwd": str(cwd), "stdout": str(out), "stderr": str(err)}
-        self.process.stdin.write(json.dumps(request) + "\n")
-        self.process.stdin.flush()
-        self.child = self._read()["pid"]
-        watchdog = threading.Timer(RUN_TIMEOUT, self.kill_child)
-        watchdog.start()
-        try:
-            done = self._read()
-        finally:
-            watchdog.cancel()
-        self.child = None  # only once reaped: close() kills a child still running after an interruption
-        return Sample(
-            seconds=done["seconds"],
-            rss_kib=done["maxrss"] // MAXRSS_PER_KIB,
-            exit_code=os.waitstatus_to_exitcode(done["status"]),
-        )
-
-    def kill_child(self) -> None:
-        if self.child is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.child, signal.SIGKILL)
-
-    def close(self) -> None:
-        self.kill_child()
-        with contextlib.suppress(OSError):
-            if self.process.stdin is not None:
-                self.process.stdin.close()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
 
 
 def check_sample(result: Result, sample: Sample, out: Path, err: Path) -> None:
@@ -819,7 +696,7 @@ def run_all(args: argparse.Namespace, extra: dict[str, Any]) -> tuple[list[Resul
         env = child_env(work / "home", endpoint)
         benches = build_benches(bundle, args.users, live=not args.skip_live)
         say(f"{len(benches)} rows × ({args.warmup} warm-up + {args.repeat} timed) runs, interleaved")
-        spawner = Spawner()
+        spawner = Spawner(RUN_TIMEOUT)
         stack.callback(spawner.close)
         if spawner.rss_floor_kib is not None:
             extra["spawner_rss_anon_mib"] = round(spawner.rss_floor_kib / KIB_PER_MIB, 2)
