@@ -25,7 +25,7 @@ from admin_builders import (
     simulation,
     user,
 )
-from builders import ACCOUNT, DENIED, AccountBuilder, context
+from builders import ACCOUNT, DENIED, AccountBuilder, context, root_cells, user_cells
 from rootguard.checks.admins import admin_principals, admin_root_adjacent
 from rootguard.checks.iam_groups import iam_policies_via_groups
 from rootguard.checks.registry import Outcome
@@ -81,6 +81,49 @@ def test_admin_principals_fails_when_only_root_can_administer() -> None:
     outcome = run(admin_principals, builder)
     assert outcome.status is Status.FAIL
     assert "can only be administered as root" in outcome.message
+
+
+ADMIN_USER = (user("ops", ACCOUNT, attached_arns=(ADMIN_ACCESS,)),)
+NO_KEYS = {f"access_key_{n}_active": "false" for n in (1, 2)}
+
+
+def admin_user_with(**cells: str) -> AccountBuilder:
+    """The account's only administrator is the IAM user ``ops``, with these credential-report cells."""
+    return with_details(users=ADMIN_USER).rows([root_cells(), user_cells("ops", **cells)])
+
+
+def test_an_admin_user_with_a_password_or_an_active_key_counts() -> None:
+    assert run(admin_principals, admin_user_with(password_enabled="true")).status is Status.PASS
+    with_key = admin_user_with(password_enabled="false", access_key_2_active="true")
+    assert run(admin_principals, with_key).status is Status.PASS
+
+
+def test_an_admin_user_nobody_can_sign_in_as_does_not_count() -> None:
+    outcome = run(admin_principals, admin_user_with(password_enabled="false", **NO_KEYS))
+    assert outcome.status is Status.FAIL
+    assert "no console password and no active access key" in outcome.message
+    assert "user ops" in outcome.message
+
+
+def test_an_admin_user_the_report_cannot_settle_is_an_error_not_a_pass() -> None:
+    unreadable = run(admin_principals, admin_user_with(password_enabled="maybe", **NO_KEYS))
+    assert unreadable.status is Status.ERROR
+    assert "credentials cannot be read: user ops" in unreadable.message
+    assert unreadable.evidence["gaps"][0]["source"] == f"{ACCOUNT}/global/iam/get-credential-report.json"
+    no_row = run(admin_principals, with_details(users=ADMIN_USER).rows([root_cells()]))
+    assert no_row.status is Status.ERROR
+    denied = run(admin_principals, with_details(users=ADMIN_USER).report(DENIED))
+    assert denied.status is Status.ERROR
+    assert "AccessDenied" in denied.message
+
+
+def test_a_role_admin_passes_whatever_the_users_hold() -> None:
+    builder = with_details(users=ADMIN_USER, roles=(role("Admin", ACCOUNT, attached_arns=(ADMIN_ACCESS,)),))
+    outcome = run(
+        admin_principals, builder.rows([root_cells(), user_cells("ops", password_enabled="false", **NO_KEYS)])
+    )
+    assert outcome.status is Status.PASS
+    assert "nobody can sign in as" in outcome.message
 
 
 def test_admin_principals_is_manual_with_only_conditional_admins() -> None:

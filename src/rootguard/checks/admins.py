@@ -16,6 +16,7 @@ from rootguard.analysis.policy_eval import (
     denied_among,
     service_role_administrators,
 )
+from rootguard.checks.admin_signin import sort_by_sign_in
 from rootguard.checks.registry import EvaluationContext, Outcome, check, cis, errored, failed, passed
 from rootguard.model.account_settings import (
     ROOT_ADJACENT_ACTIONS,
@@ -101,14 +102,40 @@ def admin_principals(account: AccountEvidence, ctx: EvaluationContext) -> Outcom
         "administrators": _admin_evidence(admins),
         "service_role_administrators": _admin_evidence(service_roles),
     }
-    if full:
-        return passed(f"Administrators other than root: {_names(full)}.{_also(conditional)}{note}", **evidence)
+    sign_in = sort_by_sign_in(account, full)
+    if sign_in.without_credentials:
+        note += (
+            " Administrator users nobody can sign in as (no console password, no active access key): "
+            f"{_names(sign_in.without_credentials)}."
+        )
+    if sign_in.usable:
+        if sign_in.undecided:
+            note += (
+                " Administrator users the credential report does not show holding a credential (not counted): "
+                f"{_names(sign_in.undecided)}."
+            )
+        return passed(
+            f"Administrators other than root: {_names(sign_in.usable)}.{_also(conditional)}{note}", **evidence
+        )
+    if sign_in.undecided and sign_in.gap is not None:
+        return errored(
+            f"The only full administrators are IAM users whose credentials cannot be read: "
+            f"{_names(sign_in.undecided)}.{note}",
+            sign_in.gap,
+            **evidence,
+        )
     if conditional:
         return Outcome(
             Status.MANUAL,
             f"Only conditional administrators: {'; '.join(a.describe() for a in conditional)}. Confirm a person can "
             f"meet the conditions, or the account can only be fully administered as root.{note}",
             evidence,
+        )
+    if sign_in.without_credentials:
+        return failed(
+            "The only full administrators are IAM users with no console password and no active access key: "
+            f"nobody can act as them, so the account can only be administered as root.{note}",
+            **evidence,
         )
     return failed(
         "No IAM role or user is allowed every action on every resource: the account can only be administered "
