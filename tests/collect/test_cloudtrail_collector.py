@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError, TokenRetrievalError
 
+from fake_time import FakeTime
 from rootguard.bundle.trail_evidence import scan_documents
 from rootguard.collect import cloudtrail
 from rootguard.collect.cloudtrail import (
@@ -38,22 +39,6 @@ ROOT_QUESTION, CONSOLE_QUESTION, ASSUME_ROOT_QUESTION = QUESTIONS
 
 def client_error(code: str, operation: str, message: str | None = None) -> ClientError:
     return ClientError({"Error": {"Code": code, "Message": message or f"{code} from {operation}"}}, operation)
-
-
-class FakeTime:
-    """A clock that moves only when someone sleeps (or the test says so)."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        assert seconds > 0
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def limiter(time: FakeTime) -> RateLimiter:

@@ -20,6 +20,7 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
+from fake_time import FakeTime
 from moto_alerting import AlertingState, alerting_moto, build_chain
 from moto_root import ENABLED_REGIONS, CloudTrailState, cloudtrail_history, scenarios
 from moto_simulator import install_simulator
@@ -94,22 +95,6 @@ class FakeIam:
         self.generate_credential_report = generate or Script()
         self.get_credential_report = get or Script()
         self.list_virtual_mfa_devices = pages or Script()
-
-
-class FakeTime:
-    """A clock that moves only when the collector sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 5000.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        assert seconds > 0
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def fetch(iam: FakeIam, time: FakeTime, timeout: float = collector.REPORT_TIMEOUT) -> Any:
