@@ -282,7 +282,7 @@ class SyntheticIam:
 
 def write_large_bundle(out: Path, users: int) -> dict[str, Any]:
     """One account: the root row plus ``users`` IAM users, in the document shapes of scripts/build_demo.py."""
-    from rootguard.bundle.writer import write_bundle
+    from rootguard.evidence.bundle import write_bundle
     from rootguard.model.credential_report import COLUMNS
     from rootguard.model.operations import ACCOUNT_SUMMARY, CALLER_IDENTITY, CREDENTIAL_REPORT, VIRTUAL_MFA_DEVICES
 

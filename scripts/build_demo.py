@@ -19,8 +19,8 @@ from demo_cloudtrail import demo_cloudtrail
 from demo_iam_admin import demo_iam_admin
 from demo_iam_hygiene import demo_config, user_rows
 
-from rootguard.bundle.store import error_document
-from rootguard.bundle.writer import write_bundle
+from rootguard.evidence.bundle import write_bundle
+from rootguard.evidence.store import error_document
 from rootguard.model.credential_report import COLUMNS
 from rootguard.model.operations import ACCOUNT_SUMMARY, CALLER_IDENTITY, CREDENTIAL_REPORT, VIRTUAL_MFA_DEVICES
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rootguard.bundle.store import error_document
+from rootguard.evidence.store import error_document
 from rootguard.model.account_settings import ROOT_ADJACENT_ACTIONS
 from rootguard.model.operations import (
     ACCOUNT_ALIASES,

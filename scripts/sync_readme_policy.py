@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rootguard.permissions import render_policy
+from rootguard.app.permissions import render_policy
 
 README = Path(__file__).parent.parent / "README.md"
 

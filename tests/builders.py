@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from admin_builders import admin_documents
-from rootguard.bundle.assemble import assemble_account
-from rootguard.bundle.store import MemoryStore, error_document
-from rootguard.bundle.writer import write_bundle
 from rootguard.checks import EvaluationContext
+from rootguard.evidence.assemble import assemble_account
+from rootguard.evidence.bundle import write_bundle
+from rootguard.evidence.store import MemoryStore, error_document
 from rootguard.model.approvals import Approval
 from rootguard.model.break_glass import Attestation, AttestationKind, BreakGlass, Principal
 from rootguard.model.credential_report import COLUMNS

@@ -29,7 +29,7 @@ def test_ci_runs_the_readme_test_command_verbatim() -> None:
 def test_readme_policy_is_what_rootguard_permissions_prints() -> None:
     import json
 
-    from rootguard.permissions import policy_document
+    from rootguard.app.permissions import policy_document
 
     readme = (ROOT / "README.md").read_text()
     block = readme.split("### Permissions", 1)[1].split("```json\n", 1)[1].split("\n```", 1)[0]
@@ -37,9 +37,9 @@ def test_readme_policy_is_what_rootguard_permissions_prints() -> None:
 
 
 def test_permissions_cover_every_declared_action() -> None:
+    from rootguard.app.permissions import audit_actions
     from rootguard.collect import cloudtrail
     from rootguard.model.operations import OPERATIONS
-    from rootguard.permissions import audit_actions
 
     declared = {action for op in OPERATIONS for action in op.actions} | set(cloudtrail.REQUIRED_ACTIONS)
     assert set(audit_actions()) == declared

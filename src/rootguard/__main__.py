@@ -4,6 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from rootguard.cli import main
+from rootguard.cli.main import main
 
 sys.exit(main())

@@ -8,7 +8,7 @@ from pathlib import Path
 import rootguard.analysis
 
 PACKAGE = Path(rootguard.analysis.__file__).parent
-FORBIDDEN_IMPORTS = {"boto3", "botocore", "rootguard.collect", "rootguard.bundle", "rootguard.trail", "rootguard.cli"}
+FORBIDDEN_IMPORTS = {"boto3", "botocore", "rootguard.collect", "rootguard.evidence", "rootguard.trail", "rootguard.cli"}
 
 
 def test_analysis_imports_no_io_layer_and_reads_no_clock() -> None:

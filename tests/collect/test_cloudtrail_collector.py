@@ -15,7 +15,6 @@ import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError, TokenRetrievalError
 
 from fake_time import FakeTime
-from rootguard.bundle.trail_evidence import scan_documents
 from rootguard.collect import cloudtrail
 from rootguard.collect.cloudtrail import (
     QUESTIONS,
@@ -27,6 +26,7 @@ from rootguard.collect.cloudtrail import (
     lookup_root_events,
 )
 from rootguard.errors import CredentialsError
+from rootguard.evidence.cloudtrail import scan_documents
 from rootguard.model.activity import SkippedSource, TrailScan
 from rootguard.model.gaps import Gap, GapKind
 

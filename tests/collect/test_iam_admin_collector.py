@@ -22,12 +22,12 @@ from moto import mock_aws
 
 from builders import context
 from moto_simulator import install_simulator
-from rootguard.bundle.assemble import assemble_account
-from rootguard.bundle.store import MemoryStore
 from rootguard.checks import ALL_CHECKS
 from rootguard.collect import iam_admins
 from rootguard.collect.account import collect_account
 from rootguard.collect.aws import Aws
+from rootguard.evidence.assemble import assemble_account
+from rootguard.evidence.store import MemoryStore
 from rootguard.model.account_settings import NO_PASSWORD_POLICY, PasswordPolicy
 from rootguard.model.findings import Status
 

@@ -24,12 +24,12 @@ from fake_time import FakeTime
 from moto_alerting import AlertingState, alerting_moto, build_chain
 from moto_root import ENABLED_REGIONS, CloudTrailState, cloudtrail_history, scenarios
 from moto_simulator import install_simulator
-from rootguard.bundle.trail_evidence import LOOKUP_ACTIONS
 from rootguard.collect import cloudtrail
 from rootguard.collect import iam as collector
 from rootguard.collect.account import collect_account
 from rootguard.collect.aws import Aws
 from rootguard.errors import CredentialsError
+from rootguard.evidence.cloudtrail import LOOKUP_ACTIONS
 from rootguard.model.operations import OPERATIONS
 
 ACCOUNT = "123456789012"  # moto's default account

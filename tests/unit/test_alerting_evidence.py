@@ -11,9 +11,9 @@ import pytest
 
 from alerting_builders import HOME, OTHER, TRAIL, alerting, put, trail_entry, trail_status
 from builders import AccountBuilder
-from rootguard.bundle.alerting_evidence import load_alerting
-from rootguard.bundle.store import MemoryStore
-from rootguard.cli import main
+from rootguard.cli.main import main
+from rootguard.evidence.alerting import load_alerting
+from rootguard.evidence.store import MemoryStore
 from rootguard.model.alerting import AlertingEvidence
 from rootguard.model.alerting_metrics import (
     alarms_from_document,

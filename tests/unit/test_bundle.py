@@ -9,15 +9,13 @@ from pathlib import Path
 import pytest
 
 from builders import AS_OF, AccountBuilder, context
-from rootguard.bundle.layout import encode_name
-from rootguard.bundle.reader import open_bundle
-from rootguard.bundle.writer import write_bundle
+from rootguard.app.evaluate import evaluate
 from rootguard.checks import ALL_CHECKS
-from rootguard.engine import evaluate
 from rootguard.errors import BundleError, OutputError
+from rootguard.evidence.bundle import open_bundle, write_bundle
 from rootguard.model.findings import Status
 from rootguard.model.gaps import GapKind
-from rootguard.model.operations import CREDENTIAL_REPORT, VIRTUAL_MFA_DEVICES
+from rootguard.model.operations import CREDENTIAL_REPORT, VIRTUAL_MFA_DEVICES, encode_name
 
 
 def statuses(path: Path) -> dict[str, Status]:

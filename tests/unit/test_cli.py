@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from builders import CHECK_IDS, AccountBuilder, ago
-from rootguard.cli import main
+from rootguard.cli.main import main
 
 # prod's alarm notifies a topic whose only subscriber never confirmed; GuardDuty's findings go nowhere visible.
 DEMO_ALERTING = {"root-usage-alarm": "FAIL", "root-alerting": "MANUAL", "root-config-rules": "FAIL"}

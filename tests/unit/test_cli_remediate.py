@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rootguard.cli import main
+from rootguard.cli.main import main
 
 
 def test_all_writes_every_template(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

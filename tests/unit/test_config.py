@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from builders import AccountBuilder, ago, root_cells, user_cells
-from rootguard import audit as audit_module
+from rootguard.app import audit as audit_module
+from rootguard.app.evaluate import select_checks
 from rootguard.checks import ALL_CHECKS
-from rootguard.cli import main
-from rootguard.config import (
+from rootguard.cli.main import main
+from rootguard.config.settings import (
     ENVIRONMENT,
     Layer,
     Settings,
@@ -24,7 +25,6 @@ from rootguard.config import (
     merge,
     parse_config,
 )
-from rootguard.engine import select_checks
 from rootguard.errors import ConfigError, UsageError
 from rootguard.model.break_glass import AttestationKind, PrincipalKind
 from rootguard.model.findings import Severity

@@ -6,8 +6,8 @@ import importlib
 import sys
 from pathlib import Path
 
-from rootguard.audit import AuditOptions, audit_bundle
-from rootguard.bundle.writer import write_bundle
+from rootguard.app.audit import AuditOptions, audit_bundle
+from rootguard.evidence.bundle import write_bundle
 
 SCRIPTS = Path(__file__).parent.parent.parent / "scripts"
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from rootguard.bundle.assemble import assemble_account
-from rootguard.bundle.store import MemoryStore
 from rootguard.checks import ALL_CHECKS, EvaluationContext
 from rootguard.checks.user_credentials import iam_unused_credentials
-from rootguard.config import merge, parse_config
+from rootguard.config.settings import merge, parse_config
+from rootguard.evidence.assemble import assemble_account
+from rootguard.evidence.store import MemoryStore
 from rootguard.model.credential_report import COLUMNS
 from rootguard.model.timestamps import parse_timestamp
 

@@ -29,10 +29,10 @@ from alerting_builders import (
     trail_status,
 )
 from builders import AS_OF, DENIED, AccountBuilder, context, trail_record
-from rootguard.bundle.assemble import assemble
-from rootguard.bundle.store import MemoryStore
 from rootguard.checks.registry import Outcome
 from rootguard.checks.root_usage_alarm import FIXES, root_usage_alarm
+from rootguard.evidence.assemble import assemble
+from rootguard.evidence.store import MemoryStore
 from rootguard.model.findings import Status
 from rootguard.model.operations import (
     ALARMS,

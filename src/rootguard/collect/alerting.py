@@ -23,10 +23,10 @@ from typing import Any
 
 import botocore.exceptions
 
-from rootguard.bundle.store import error_document
 from rootguard.collect.aws import Aws, cli_shape, error_code, error_message, fatal
 from rootguard.collect.cloudtrail import enabled_regions
 from rootguard.errors import CredentialsError
+from rootguard.evidence.store import error_document
 from rootguard.model.operations import (
     ALARMS,
     CONFIG_COMPLIANCE,

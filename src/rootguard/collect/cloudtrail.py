@@ -20,11 +20,11 @@ from typing import Any
 
 import botocore.exceptions
 
-from rootguard.bundle.store import error_document
-from rootguard.bundle.trail_evidence import lookup_path
 from rootguard.collect.aws import Aws, cli_shape, error_code, error_message, fatal
 from rootguard.collect.iam import caller_identity
 from rootguard.errors import CredentialsError
+from rootguard.evidence.cloudtrail import lookup_path
+from rootguard.evidence.store import error_document
 from rootguard.model.activity import LOOKUP_EVENTS_REACH
 
 REQUIRED_ACTIONS = ("ec2:DescribeRegions", "cloudtrail:LookupEvents")

@@ -8,8 +8,8 @@ from typing import Any
 
 import botocore.exceptions
 
-from rootguard.bundle.store import error_document
 from rootguard.collect.aws import cli_shape, error_code, error_message, fatal
+from rootguard.evidence.store import error_document
 
 Sleep = Callable[[float], None]
 Clock = Callable[[], float]

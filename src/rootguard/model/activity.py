@@ -15,6 +15,8 @@ from enum import StrEnum
 from typing import Any
 
 from rootguard.model.approvals import Approval
+from rootguard.model.findings import Severity
+from rootguard.model.gaps import Gap
 
 LOOKUP_EVENTS_REACH = timedelta(days=90)
 """How far back the CloudTrail LookupEvents API (event history) reaches."""
@@ -123,3 +125,36 @@ class Activity:
     sessions: tuple[ActivitySession, ...]
     undated_records: int = 0
     """Root records skipped because their ``eventTime`` was missing or unreadable (reported, not dropped silently)."""
+
+
+HUMAN = (Category.SIGN_IN, Category.SIGN_IN_FAILURE, Category.AVOIDABLE)
+"""Categories of root use a person chose to make (contract §2: a high FAIL unless approved)."""
+
+
+@dataclass(frozen=True)
+class ActivityReport:
+    as_of: datetime
+    since: datetime
+    scan: TrailScan
+    activity: Activity
+    gaps: tuple[Gap, ...] = ()
+    """Accounts of a bundle that had no CloudTrail evidence at all."""
+
+    def exit_code(self, fail_on: Severity) -> int:
+        """Contract §2, with unapproved human activity as a high FAIL and root-only tasks as medium."""
+        severities = [s for e in self.activity.events if (s := _severity(e)) is not None]
+        if any(s.rank >= fail_on.rank for s in severities):
+            return 1
+        if self.scan.skipped or self.gaps:
+            return 3
+        return 0
+
+
+def _severity(event: ActivityEvent) -> Severity | None:
+    if event.approval is not None:
+        return None
+    if event.category in HUMAN:
+        return Severity.HIGH
+    if event.category is Category.ROOT_ONLY_TASK:
+        return Severity.MEDIUM
+    return None

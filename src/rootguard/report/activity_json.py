@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from rootguard.activity import ActivityReport
-from rootguard.model.activity import ActivityEvent, ActivitySession
+from rootguard.model.activity import ActivityEvent, ActivityReport, ActivitySession
 from rootguard.model.timestamps import format_timestamp
 
 SCHEMA = "rootguard/activity@1"

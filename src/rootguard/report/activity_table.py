@@ -13,8 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from rootguard.activity import ActivityReport
-from rootguard.model.activity import ActivityEvent, ActivitySession, Category
+from rootguard.model.activity import ActivityEvent, ActivityReport, ActivitySession, Category
 from rootguard.model.timestamps import format_timestamp
 from rootguard.report.table import visible
 

@@ -1,4 +1,6 @@
-"""Write an evidence bundle: AWS-CLI-shaped JSON, a manifest with checksums, owner-only files.
+"""Evidence bundles on disk (contract §5): open one for offline evaluation, or write one.
+
+Written bundles hold AWS-CLI-shaped JSON, a manifest with checksums, and owner-only files.
 
 Evidence is sensitive (it names credentials and their use), so directories are 0700 and
 files 0600 from the moment they are created.
@@ -9,14 +11,31 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from rootguard.bundle.layout import FORMAT, MANIFEST
-from rootguard.bundle.manifest import digest
 from rootguard.errors import OutputError
+from rootguard.evidence.assemble import assemble
+from rootguard.evidence.manifest import FORMAT, MANIFEST, digest, read_manifest, verify_checksums
+from rootguard.evidence.store import DirectoryStore
+from rootguard.model.evidence import Evidence
 from rootguard.model.timestamps import format_timestamp
+
+
+@dataclass(frozen=True)
+class OpenedBundle:
+    evidence: Evidence
+    notes: tuple[str, ...]
+
+
+def open_bundle(root: Path, source: str | None = None) -> OpenedBundle:
+    """Validate the manifest and checksums, then assemble the evidence (raises ``BundleError``)."""
+    manifest = read_manifest(root)
+    notes = verify_checksums(root, manifest)
+    evidence = assemble(DirectoryStore(root), manifest.accounts, manifest.collected_at, source or str(root))
+    return OpenedBundle(evidence=evidence, notes=notes)
 
 
 def write_bundle(

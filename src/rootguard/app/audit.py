@@ -12,13 +12,13 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rootguard.bundle.assemble import assemble
-from rootguard.bundle.reader import open_bundle
-from rootguard.bundle.store import MemoryStore
+from rootguard.app.evaluate import evaluate, select_checks
 from rootguard.checks import EvaluationContext
-from rootguard.config import Thresholds
-from rootguard.engine import evaluate, select_checks
+from rootguard.config.settings import Thresholds
 from rootguard.errors import ApprovalsError
+from rootguard.evidence.assemble import assemble
+from rootguard.evidence.bundle import open_bundle
+from rootguard.evidence.store import MemoryStore
 from rootguard.model.approvals import Approval, parse_approvals
 from rootguard.model.break_glass import BreakGlass
 from rootguard.model.findings import AuditReport
@@ -110,7 +110,7 @@ def collect_live(
 
 
 def save_collection(collection: Collection, out: Path, *, force: bool) -> None:
-    from rootguard.bundle.writer import write_bundle  # noqa: PLC0415
+    from rootguard.evidence.bundle import write_bundle  # noqa: PLC0415
 
     write_bundle(out, collection.documents, collection.accounts, collection.collected_at, force=force)
 

@@ -7,14 +7,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, assert_never
 
-from rootguard import cli_config
-from rootguard import cli_support as support
-from rootguard.cli_support import OutputFormat, Parser
+from rootguard.cli import options as cli_config
+from rootguard.cli import support
+from rootguard.cli.support import OutputFormat, Parser
 from rootguard.errors import UsageError
 from rootguard.model.findings import Severity
 
 if TYPE_CHECKING:
-    from rootguard.activity import ActivityReport
+    from rootguard.model.activity import ActivityReport
 
 ACTIVITY_EXAMPLES = """\
 examples:
@@ -68,8 +68,8 @@ def add_parser(commands: argparse._SubParsersAction[Parser], aws: Parser) -> Non
 
 
 def run(args: argparse.Namespace) -> int:
-    from rootguard import activity, audit  # noqa: PLC0415
-    from rootguard.progress import progress_bar  # noqa: PLC0415
+    from rootguard.app import activity, audit  # noqa: PLC0415
+    from rootguard.report.progress import progress_bar  # noqa: PLC0415
 
     settings = cli_config.settings(args, demo_file=audit.demo_config() if args.demo else None)
     approvals = audit.load_approvals(settings.approvals) if settings.approvals else ()

@@ -7,49 +7,17 @@ LookupEvents API. Only the S3 and LookupEvents paths talk to AWS, through ``root
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from rootguard.analysis.root_activity import analyze
-from rootguard.model.activity import LOOKUP_EVENTS_REACH, Activity, ActivityEvent, Category, TrailScan
+from rootguard.model.activity import LOOKUP_EVENTS_REACH, ActivityReport, TrailScan
 from rootguard.model.approvals import Approval
-from rootguard.model.findings import Severity
 from rootguard.model.gaps import Gap, GapKind
 from rootguard.model.timestamps import format_timestamp
 from rootguard.trail import merge_scans
 
 Progress = Callable[[int, int], None]
-HUMAN = (Category.SIGN_IN, Category.SIGN_IN_FAILURE, Category.AVOIDABLE)
-
-
-@dataclass(frozen=True)
-class ActivityReport:
-    as_of: datetime
-    since: datetime
-    scan: TrailScan
-    activity: Activity
-    gaps: tuple[Gap, ...] = ()
-    """Accounts of a bundle that had no CloudTrail evidence at all."""
-
-    def exit_code(self, fail_on: Severity) -> int:
-        """Contract §2, with unapproved human activity as a high FAIL and root-only tasks as medium."""
-        severities = [s for e in self.activity.events if (s := _severity(e)) is not None]
-        if any(s.rank >= fail_on.rank for s in severities):
-            return 1
-        if self.scan.skipped or self.gaps:
-            return 3
-        return 0
-
-
-def _severity(event: ActivityEvent) -> Severity | None:
-    if event.approval is not None:
-        return None
-    if event.category in HUMAN:
-        return Severity.HIGH
-    if event.category is Category.ROOT_ONLY_TASK:
-        return Severity.MEDIUM
-    return None
 
 
 def build_report(
@@ -64,7 +32,7 @@ def from_bundle(
     path: Path, *, as_of: datetime | None, since_days: int, approvals: Sequence[Approval]
 ) -> ActivityReport:
     """Every account's ``cloudtrail-logs/`` of a bundle (the demo is one)."""
-    from rootguard.bundle.reader import open_bundle  # noqa: PLC0415
+    from rootguard.evidence.bundle import open_bundle  # noqa: PLC0415
 
     evidence = open_bundle(path).evidence
     scans = [a.cloudtrail for a in evidence.accounts if isinstance(a.cloudtrail, TrailScan)]
@@ -117,9 +85,9 @@ def from_lookup(
     progress: Progress | None = None,
 ) -> ActivityReport:
     """The LookupEvents API in every enabled Region (90 days at most)."""
-    from rootguard.bundle.trail_evidence import scan_documents  # noqa: PLC0415
     from rootguard.collect.aws import Aws  # noqa: PLC0415
     from rootguard.collect.cloudtrail import lookup_documents  # noqa: PLC0415
+    from rootguard.evidence.cloudtrail import scan_documents  # noqa: PLC0415
 
     aws = Aws(profile=profile, region=region)
     since = as_of - timedelta(days=since_days)

@@ -9,17 +9,19 @@ offline audit of the bundle it saved give the same answer.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-from rootguard.bundle import trail_evidence
+from rootguard.evidence import cloudtrail as trail_evidence
 from rootguard.model.activity import TrailScan
-from rootguard.model.gaps import Gap, GapKind
+from rootguard.model.gaps import Gap, GapKind, MalformedEvidence
 from rootguard.model.operations import GLOBAL, Operation
 
 NOT_REGIONS = frozenset({GLOBAL, "cloudtrail-logs"})
 """Folders of an account that are not Regions."""
+
+T = TypeVar("T")
 
 
 class DocumentStore(Protocol):
@@ -148,3 +150,39 @@ def _describe(error: Exception) -> str:
     if isinstance(error, UnicodeDecodeError):
         return "not UTF-8 text"
     return str(error)
+
+
+# A stored document through its parser: the data, or a Gap naming the file and what fixes it.
+
+
+def parse_document(document: Any | Gap, parser: Callable[[Any], T], *, source: str, command: str) -> T | Gap:
+    """A Gap passes through; a parser's complaint becomes a MALFORMED Gap naming ``source``."""
+    if isinstance(document, Gap):
+        return document
+    try:
+        return parser(document)
+    except MalformedEvidence as error:
+        return Gap(
+            kind=GapKind.MALFORMED,
+            source=source,
+            reason=f"the file does not hold `{command}` output: {error}.",
+            fix=f"replace it with the output of `{command}`",
+        )
+
+
+def parse(
+    store: DocumentStore,
+    operation: Operation,
+    account_id: str,
+    parser: Callable[[Any], T],
+    region: str = GLOBAL,
+    *,
+    resource: str | None = None,
+) -> T | Gap:
+    """The operation's document for this account (and Region, resource), parsed, or why there is none."""
+    return parse_document(
+        store.get(operation, account_id, region, resource),
+        parser,
+        source=operation.path(account_id, region, resource),
+        command=operation.command(region, resource),
+    )

@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from rootguard.bundle import parsing
-from rootguard.bundle.store import DocumentStore
+from rootguard.evidence import store as parsing
+from rootguard.evidence.store import DocumentStore
 from rootguard.model.alerting import AccountAlerting, AlertingEvidence, RegionAlerting
 from rootguard.model.alerting_metrics import (
     alarms_from_document,

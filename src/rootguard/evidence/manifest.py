@@ -1,17 +1,24 @@
-"""The bundle manifest: format, collection time, accounts and optional checksums."""
+"""The bundle manifest (contract §5): format, collection time, accounts and optional checksums.
+
+Per-operation paths live in ``model.operations``."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from rootguard.bundle.layout import ACCOUNT_ID, FORMAT, MANIFEST
 from rootguard.errors import BundleError
 from rootguard.model.timestamps import parse_timestamp
+
+FORMAT = "rootguard/evidence@1"
+MANIFEST = "manifest.json"
+
+ACCOUNT_ID = re.compile(r"^\d{12}$")
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from rootguard.cli_support import Parser
+from rootguard.cli.support import Parser
 from rootguard.errors import OutputError, UsageError
 
 REMEDIATE_EXAMPLES = """\
@@ -65,7 +65,7 @@ def _failing_checks(args: argparse.Namespace) -> set[str]:
     if args.report is not None:
         return _from_report(args.report)
     if args.demo or args.evidence is not None:
-        from rootguard import audit  # noqa: PLC0415
+        from rootguard.app import audit  # noqa: PLC0415
 
         bundle = audit.demo_bundle() if args.demo else args.evidence
         report = audit.audit_bundle(bundle, audit.AuditOptions(approvals=audit.demo_approvals() if args.demo else ()))

@@ -13,9 +13,12 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import assert_never
 
-from rootguard import __version__, cli_activity, cli_config, cli_remediate
-from rootguard import cli_support as support
-from rootguard.cli_support import OutputFormat, Parser
+from rootguard import __version__
+from rootguard.cli import activity as cli_activity
+from rootguard.cli import options as cli_config
+from rootguard.cli import remediate as cli_remediate
+from rootguard.cli import support
+from rootguard.cli.support import OutputFormat, Parser
 from rootguard.errors import RootguardError, UsageError
 from rootguard.model.findings import AuditReport, Severity
 
@@ -144,7 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "remediate":
             return cli_remediate.run(args)
         if args.command == "permissions":
-            from rootguard.permissions import render_policy  # noqa: PLC0415
+            from rootguard.app.permissions import render_policy  # noqa: PLC0415
 
             sys.stdout.write(render_policy(s3_bucket=args.s3_bucket))
             return 0
@@ -158,7 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
-    from rootguard import audit  # noqa: PLC0415 - keeps `--help` and errors fast
+    from rootguard.app import audit  # noqa: PLC0415 - keeps `--help` and errors fast
 
     if args.save_evidence is not None and (args.demo or args.evidence is not None):
         raise UsageError(
@@ -197,7 +200,7 @@ def _audit(args: argparse.Namespace) -> int:
 
 
 def _collect(args: argparse.Namespace) -> int:
-    from rootguard import audit  # noqa: PLC0415
+    from rootguard.app import audit  # noqa: PLC0415
 
     with _progress(args.quiet) as progress:
         collection = audit.collect_live(
@@ -231,6 +234,6 @@ def _render(report: AuditReport, output_format: OutputFormat, *, to_terminal: bo
 
 
 def _progress(quiet: bool) -> AbstractContextManager[Callable[[str], None]]:
-    from rootguard.progress import progress_display  # noqa: PLC0415
+    from rootguard.report.progress import progress_display  # noqa: PLC0415
 
     return progress_display(enabled=not quiet and sys.stderr.isatty())

@@ -11,8 +11,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from rootguard.analysis.policy_eval import administrators
-from rootguard.bundle.parsing import parse_document
-from rootguard.bundle.store import DocumentStore
+from rootguard.evidence.store import DocumentStore, parse_document
 from rootguard.model.account_settings import (
     NO_PASSWORD_POLICY,
     AccountAliases,

@@ -1,7 +1,7 @@
 """The command line's side of configuration: the options, and the settings they merge into.
 
 Options that a file or a ``ROOTGUARD_*`` variable can also set default to ``None`` here, so the
-merge in ``rootguard.config`` can tell "not given" from "given the default value".
+merge in ``rootguard.config.settings`` can tell "not given" from "given the default value".
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from rootguard.model.findings import Severity
 
 if TYPE_CHECKING:
-    from rootguard.config import Settings
+    from rootguard.config.settings import Settings
 
 CONFIG_HELP = "settings file (default: $ROOTGUARD_CONFIG, else ./rootguard.toml if present)"
 
@@ -62,7 +62,7 @@ def add_audit_options(parser: argparse.ArgumentParser) -> None:
 
 def settings(args: argparse.Namespace, *, demo_file: Path | None = None) -> Settings:
     """Merge the command line over ROOTGUARD_* over the file (``demo_file`` for ``--demo``)."""
-    from rootguard.config import Layer, load_settings, split_check_ids  # noqa: PLC0415 - the checks load on use
+    from rootguard.config.settings import Layer, load_settings, split_check_ids  # noqa: PLC0415 - the checks load on use
 
     checks, skip = getattr(args, "checks", None), getattr(args, "skip_checks", None)
     cli = Layer(

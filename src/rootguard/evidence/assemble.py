@@ -7,11 +7,10 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TypeVar
 
-from rootguard.bundle import assemble_admin
-from rootguard.bundle.alerting_evidence import load_alerting, share_alerting
-from rootguard.bundle.parsing import parse
-from rootguard.bundle.store import DocumentStore
-from rootguard.bundle.trail_evidence import with_records
+from rootguard.evidence import admin as assemble_admin
+from rootguard.evidence.alerting import load_alerting, share_alerting
+from rootguard.evidence.cloudtrail import with_records
+from rootguard.evidence.store import DocumentStore, parse
 from rootguard.model import credential_report
 from rootguard.model.activity import TrailScan
 from rootguard.model.evidence import AccountEvidence, Evidence

@@ -1,0 +1,1 @@
+"""The command line: one module per command; each parses, loads settings, calls one ``app`` function and renders."""

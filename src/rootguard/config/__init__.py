@@ -1,0 +1,1 @@
+"""Settings: ``rootguard.toml``, ``ROOTGUARD_*`` variables and command-line values merged into one object."""
