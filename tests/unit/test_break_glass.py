@@ -14,6 +14,7 @@ from rootguard.model.break_glass import AttestationKind, BreakGlass, Principal
 from rootguard.model.findings import Severity, Status
 from rootguard.model.gaps import Gap, GapKind
 from rootguard.model.operations import AUTHORIZATION_DETAILS
+from rootguard.model.thresholds import Thresholds
 
 ACCOUNT = "123456789012"
 USER = f"arn:aws:iam::{ACCOUNT}:user/breakglass"
@@ -103,9 +104,8 @@ def test_attestation_age_edge_and_threshold_from_the_context() -> None:
     exactly = declared("root", attestations=(*FRESH[:2], attestation(AttestationKind.PROCEDURE_TESTED, days=180)))
     ctx = context(break_glass=exactly)
     assert break_glass.evaluate(AccountBuilder().evidence(), ctx).status is Status.PASS
-    assert break_glass.evaluate(AccountBuilder().evidence(), replace(ctx, attestation_max_age_days=179)).status is (
-        Status.MANUAL
-    )
+    stricter = replace(ctx, thresholds=Thresholds(attestation_max_age_days=179))
+    assert break_glass.evaluate(AccountBuilder().evidence(), stricter).status is (Status.MANUAL)
     # As-of comes from the context: a year later every attestation is stale.
     later = replace(context(), as_of=AS_OF + timedelta(days=365))
     assert break_glass.evaluate(AccountBuilder().evidence(), later).status is Status.MANUAL

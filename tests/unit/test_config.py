@@ -4,32 +4,29 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from builders import AccountBuilder, ago, root_cells, user_cells
-from rootguard.app import audit as audit_module
+from rootguard.app import demo as demo_module
 from rootguard.app.evaluate import select_checks
 from rootguard.checks import ALL_CHECKS
 from rootguard.cli.main import main
-from rootguard.config.settings import (
-    ENVIRONMENT,
-    Layer,
-    Settings,
-    Thresholds,
-    env_layer,
-    find_config,
-    load_settings,
-    merge,
-    parse_config,
-)
+from rootguard.config.environment import ENVIRONMENT, env_layer
+from rootguard.config.file import parse_config
+from rootguard.config.layer import Layer
+from rootguard.config.settings import DemoFiles, Settings, find_config, load_settings, merge
 from rootguard.errors import ConfigError, UsageError
 from rootguard.model.break_glass import AttestationKind, PrincipalKind
 from rootguard.model.findings import Severity
+from rootguard.model.thresholds import Thresholds
 
 BASE = Path("/etc/rootguard")
+DAYS = "takes a whole number of days, such as 90, 90d or P90D (at least 1 day)"
+"""The one message of every day-valued setting (the duration parser's)."""
 
 FULL = """
 window = 30
@@ -97,15 +94,16 @@ def test_an_empty_file_changes_nothing() -> None:
     [
         ("window = [", "f is not valid TOML"),
         ("windows = 3", "f: unknown key windows (known: approvals, break_glass, checks, fail_on, thresholds, window)"),
-        ('window = "30"', "f: window must be a whole number of days (at least 1), not a string '30'"),
-        ("window = true", "f: window must be a whole number of days (at least 1), not a boolean True"),
-        ("window = 0", "f: window must be a whole number of days (at least 1), not 0"),
-        ("window = 3.5", "f: window must be a whole number of days (at least 1), not float 3.5"),
+        ('window = "30 days"', f"f: window {DAYS}, not '30 days'"),
+        ('window = "12h"', f"f: window {DAYS}, not '12h'"),
+        ("window = true", f"f: window {DAYS}, not True"),
+        ("window = 0", f"f: window {DAYS}, not 0"),
+        ("window = 3.5", f"f: window {DAYS}, not 3.5"),
         ('fail_on = "urgent"', "f: fail_on must be one of"),
         ("approvals = 3", "f: approvals must be a file path string, not an integer 3"),
         ("thresholds = 3", "f: thresholds must be a table ([thresholds]), not an integer"),
         ("[thresholds]\nkey_rotation = 3", "f: unknown key thresholds.key_rotation (known: thresholds.attestation"),
-        ("[thresholds]\nkey_rotation_days = -1", "f: thresholds.key_rotation_days must be a whole number of days"),
+        ("[thresholds]\nkey_rotation_days = -1", f"f: thresholds.key_rotation_days {DAYS}, not -1"),
         ("[checks]\ninclude = 'root-mfa'", "f: checks.include must be an array of check ids (strings)"),
         ("[checks]\nexclude = ['root-mfa', 'root-nope']", "f: checks.exclude: unknown check id 'root-nope' (known: "),
         ("[checks]\nonly = []", "f: unknown key checks.only"),
@@ -180,14 +178,14 @@ def test_environment(env: dict[str, str], expected: Layer) -> None:
 @pytest.mark.parametrize(
     ("env", "message"),
     [
-        ({"ROOTGUARD_WINDOW": "ninety"}, "ROOTGUARD_WINDOW takes a whole number of days, not 'ninety'"),
-        ({"ROOTGUARD_KEY_ROTATION_DAYS": "0"}, "ROOTGUARD_KEY_ROTATION_DAYS must be at least 1 day"),
+        ({"ROOTGUARD_WINDOW": "ninety"}, f"ROOTGUARD_WINDOW {DAYS}, not 'ninety'"),
+        ({"ROOTGUARD_KEY_ROTATION_DAYS": "0"}, f"ROOTGUARD_KEY_ROTATION_DAYS {DAYS}, not '0'"),
         ({"ROOTGUARD_FAIL_ON": "LOW"}, "ROOTGUARD_FAIL_ON must be one of"),
         ({"ROOTGUARD_CHECKS": "root-mfa,root-mfaa"}, "ROOTGUARD_CHECKS: unknown check id 'root-mfaa'"),
     ],
 )
 def test_invalid_environment(env: dict[str, str], message: str) -> None:
-    with pytest.raises(ConfigError, match=message):
+    with pytest.raises(ConfigError, match=re.escape(message)):
         env_layer(env)
 
 
@@ -226,9 +224,11 @@ def test_file_discovery(tmp_path: Path) -> None:
     assert find_config(named, {"ROOTGUARD_CONFIG": str(here)}, tmp_path) == named
     assert find_config(None, {}, tmp_path / "elsewhere") is None
     # The demo reads its own file, whatever the user's environment or folder holds; --config still wins.
-    assert find_config(None, {"ROOTGUARD_CONFIG": str(named)}, tmp_path, demo=demo) == demo
-    assert find_config(named, {}, tmp_path, demo=demo) == named
-    assert find_config(None, {}, tmp_path, demo=tmp_path / "absent.toml") is None
+    demo_files = DemoFiles(config=demo, approvals=tmp_path / "approvals.toml")
+    assert find_config(None, {"ROOTGUARD_CONFIG": str(named)}, tmp_path, demo=demo_files) == demo
+    assert find_config(named, {}, tmp_path, demo=demo_files) == named
+    absent = DemoFiles(config=tmp_path / "absent.toml", approvals=tmp_path / "approvals.toml")
+    assert find_config(None, {}, tmp_path, demo=absent) is None
     with pytest.raises(ConfigError, match=r"configuration file not found: .*missing.toml \(from --config\)"):
         find_config(tmp_path / "missing.toml", {}, tmp_path)
     with pytest.raises(ConfigError, match=r"not found: .*gone.toml \(from ROOTGUARD_CONFIG\)"):
@@ -237,9 +237,14 @@ def test_file_discovery(tmp_path: Path) -> None:
 
 def test_load_settings_reads_the_file_and_resolves_approvals_beside_it(tmp_path: Path) -> None:
     (tmp_path / "rootguard.toml").write_text('window = 30\napprovals = "ok.toml"\n')
+    (tmp_path / "ok.toml").write_text(
+        '[[approval]]\nticket = "CHG-7"\nstart = "2026-11-02T09:00:00Z"\nend = "2026-11-02T11:00:00Z"\n'
+        'reason = "test"\napproved_by = "oncall"\n'
+    )
     settings = load_settings(Layer(), explicit=None, env={"ROOTGUARD_WINDOW": "20"}, cwd=tmp_path)
     assert settings.window_days == 20
-    assert settings.approvals == tmp_path / "ok.toml"
+    assert settings.approvals_file == tmp_path / "ok.toml"
+    assert [a.ticket for a in settings.approvals] == ["CHG-7"]
     assert settings.config_file == tmp_path / "rootguard.toml"
 
 
@@ -274,7 +279,7 @@ def ids(report: dict[str, object]) -> list[str]:
 @pytest.mark.parametrize(
     ("file", "argv", "message"),
     [
-        ("window = 'x'", (), "window must be a whole number of days"),
+        ("window = 'x'", (), "window takes a whole number of days"),
         ("[checks]\ninclude = ['root-nope']", (), "checks.include: unknown check id 'root-nope'"),
         ("", ("--checks", "root-mfa,nope"), "--checks: unknown check id 'nope'"),
         ("", ("--config", "absent.toml"), "configuration file not found: absent.toml (from --config)"),
@@ -297,7 +302,7 @@ def test_environment_error_exits_2(
     monkeypatch.setenv("ROOTGUARD_KEY_ROTATION_DAYS", "soon")
     code, _, err = audit(capsys, "--evidence", bundle)
     assert code == 2
-    assert "ROOTGUARD_KEY_ROTATION_DAYS takes a whole number of days, not 'soon'" in err
+    assert f"ROOTGUARD_KEY_ROTATION_DAYS {DAYS}, not 'soon'" in err
 
 
 def test_selection_runs_only_the_chosen_checks(
@@ -409,7 +414,8 @@ def test_demo_reads_its_own_file_and_ignores_the_users(
     demo_file = tmp_path / "demo" / "rootguard.toml"
     demo_file.parent.mkdir()
     demo_file.write_text('[break_glass]\nprincipals = ["arn:aws:iam::210987654321:user/nobody"]\n')
-    monkeypatch.setattr(audit_module, "demo_config", lambda: demo_file)
+    real = demo_module.demo_files()
+    monkeypatch.setattr(demo_module, "demo_files", lambda: DemoFiles(config=demo_file, approvals=real.approvals))
     (tmp_path / "rootguard.toml").write_text("window = 'not read'\n")
     monkeypatch.setenv("ROOTGUARD_CONFIG", str(tmp_path / "rootguard.toml"))
 

@@ -6,7 +6,8 @@ import importlib
 import sys
 from pathlib import Path
 
-from rootguard.app.audit import AuditOptions, audit_bundle
+from rootguard.app.audit import audit_bundle
+from rootguard.config.settings import Settings
 from rootguard.evidence.bundle import write_bundle
 
 SCRIPTS = Path(__file__).parent.parent.parent / "scripts"
@@ -27,7 +28,7 @@ def test_the_demo_alerting_files_give_the_intended_verdicts(tmp_path: Path) -> N
         **demo_alerting.demo_alerting(),
     }
     write_bundle(tmp_path / "demo", documents, (build_demo.PROD, build_demo.SANDBOX), build_demo.COLLECTED_AT)
-    report = audit_bundle(tmp_path / "demo", AuditOptions())
+    report = audit_bundle(tmp_path / "demo", Settings())
     found = {
         (account.account_id, f.check_id): f
         for account in report.accounts

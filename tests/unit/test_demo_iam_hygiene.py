@@ -13,7 +13,8 @@ import pytest
 
 from rootguard.checks import ALL_CHECKS, EvaluationContext
 from rootguard.checks.user_credentials import iam_unused_credentials
-from rootguard.config.settings import merge, parse_config
+from rootguard.config.file import parse_config
+from rootguard.config.settings import merge
 from rootguard.evidence.assemble import assemble_account
 from rootguard.evidence.store import MemoryStore
 from rootguard.model.credential_report import COLUMNS
@@ -36,7 +37,7 @@ def documents() -> dict[str, object]:
 
 def context() -> EvaluationContext:
     settings = merge(parse_config(demo_config(), "demo rootguard.toml", DEMO))
-    assert settings.approvals == DEMO / "approvals.toml"
+    assert settings.approvals_file == DEMO / "approvals.toml"
     return EvaluationContext(
         as_of=parse_timestamp("2026-11-20T12:00:00Z"),
         window_days=settings.window_days,

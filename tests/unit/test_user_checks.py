@@ -13,6 +13,7 @@ from rootguard.checks.user_credentials import iam_key_rotation, iam_unused_crede
 from rootguard.checks.user_mfa import iam_user_mfa
 from rootguard.model.findings import Status
 from rootguard.model.operations import CREDENTIAL_REPORT
+from rootguard.model.thresholds import Thresholds
 
 NO_KEYS = {
     "access_key_1_active": "false",
@@ -177,7 +178,7 @@ def test_unused_credentials_edges(user: dict[str, str], status: Status) -> None:
 def test_unused_threshold_comes_from_the_context() -> None:
     evidence = account(machine("k", rotated=moment(400 * DAY), used=moment(20 * DAY))).evidence()
     assert iam_unused_credentials.evaluate(evidence, context()).status is Status.PASS
-    strict = replace(context(), unused_credentials_days=20)
+    strict = replace(context(), thresholds=Thresholds(unused_credentials_days=20))
     outcome = iam_unused_credentials.evaluate(evidence, strict)
     assert outcome.status is Status.FAIL
     assert "unused for 20 days or more" in outcome.message
@@ -271,7 +272,7 @@ def test_key_rotation(users: list[dict[str, str]], status: Status) -> None:
 def test_key_rotation_threshold_and_message() -> None:
     evidence = account(machine("deploy", rotated=moment(40 * DAY), used=moment(DAY))).evidence()
     assert iam_key_rotation.evaluate(evidence, context()).status is Status.PASS
-    outcome = iam_key_rotation.evaluate(evidence, replace(context(), key_rotation_days=30))
+    outcome = iam_key_rotation.evaluate(evidence, replace(context(), thresholds=Thresholds(key_rotation_days=30)))
     assert outcome.status is Status.FAIL
     assert outcome.message.startswith("1 active IAM user access key(s) older than 30 days: 'deploy' access key 1")
     assert outcome.evidence["overdue"][0]["days"] == 40

@@ -1,4 +1,4 @@
-"""The library behind ``rootguard activity``: read CloudTrail from a source, analyse root activity.
+"""``rootguard activity``: read CloudTrail from a source, analyse root activity.
 
 Sources: an evidence bundle (or the demo), local files and trees, ``s3://`` archives, and the
 LookupEvents API. Only the S3 and LookupEvents paths talk to AWS, through ``rootguard.collect``.
@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from rootguard.analysis.root_activity import analyze
+from rootguard.config.settings import Settings
 from rootguard.model.activity import LOOKUP_EVENTS_REACH, ActivityReport, TrailScan
 from rootguard.model.approvals import Approval
 from rootguard.model.gaps import Gap, GapKind
@@ -28,9 +29,7 @@ def build_report(
     return ActivityReport(as_of=as_of, since=since, scan=scan, activity=activity, gaps=gaps)
 
 
-def from_bundle(
-    path: Path, *, as_of: datetime | None, since_days: int, approvals: Sequence[Approval]
-) -> ActivityReport:
+def from_bundle(path: Path, settings: Settings, *, as_of: datetime | None, since_days: int | None) -> ActivityReport:
     """Every account's ``cloudtrail-logs/`` of a bundle (the demo is one)."""
     from rootguard.evidence.bundle import open_bundle  # noqa: PLC0415
 
@@ -40,24 +39,25 @@ def from_bundle(
     return build_report(
         merge_scans(scans),
         as_of=as_of or evidence.collected_at,
-        since_days=since_days,
-        approvals=approvals,
+        since_days=since_days or settings.window_days,
+        approvals=settings.approvals,
         gaps=gaps,
     )
 
 
 def from_logs(
     sources: Sequence[str],
+    settings: Settings,
     *,
     as_of: datetime,
-    since_days: int,
-    approvals: Sequence[Approval],
+    since_days: int | None,
     profile: str | None = None,
     region: str | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
 ) -> ActivityReport:
     """Local files and trees, and ``s3://bucket/prefix`` archives."""
+    since_days = since_days or settings.window_days
     since = as_of - timedelta(days=since_days)
     scans: list[TrailScan] = []
     local = [Path(s) for s in sources if not s.startswith("s3://")]
@@ -72,19 +72,20 @@ def from_logs(
 
         aws = Aws(profile=profile, region=region)
         scans.extend(scan_s3(uri, since=since, until=as_of, aws=aws, progress=progress) for uri in remote)
-    return build_report(merge_scans(scans), as_of=as_of, since_days=since_days, approvals=approvals)
+    return build_report(merge_scans(scans), as_of=as_of, since_days=since_days, approvals=settings.approvals)
 
 
 def from_lookup(
+    settings: Settings,
     *,
     as_of: datetime,
-    since_days: int,
-    approvals: Sequence[Approval],
+    since_days: int | None,
     profile: str | None = None,
     region: str | None = None,
     progress: Progress | None = None,
 ) -> ActivityReport:
     """The LookupEvents API in every enabled Region (90 days at most)."""
+    since_days = since_days or settings.window_days
     from rootguard.collect.aws import Aws  # noqa: PLC0415
     from rootguard.collect.cloudtrail import lookup_documents  # noqa: PLC0415
     from rootguard.evidence.cloudtrail import scan_documents  # noqa: PLC0415
@@ -105,4 +106,4 @@ def from_lookup(
             ),
         )
     found = scan if isinstance(scan, TrailScan) else TrailScan(files=0, records=0, root_records=())
-    return build_report(found, as_of=as_of, since_days=since_days, approvals=approvals, gaps=gaps)
+    return build_report(found, as_of=as_of, since_days=since_days, approvals=settings.approvals, gaps=gaps)

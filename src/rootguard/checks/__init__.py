@@ -39,4 +39,9 @@ ALL_CHECKS: tuple[CheckSpec, ...] = (
     iam_policies_via_groups,
 )
 
-__all__ = ["ALL_CHECKS", "CheckSpec", "EvaluationContext", "Outcome"]
+__all__ = ["ALL_CHECKS", "CheckSpec", "EvaluationContext", "Outcome", "check_ids"]
+
+
+def check_ids() -> tuple[str, ...]:
+    """Every registered check id, in report order."""
+    return tuple(spec.check_id for spec in ALL_CHECKS)

@@ -146,12 +146,12 @@ def evaluate_break_glass(account: AccountEvidence, ctx: EvaluationContext, roles
         )
     principals = [(p, judge_principal(account, p, roles)) for p in declared]
     latest = {k: ctx.break_glass.latest(k, account.account_id, ctx.as_of) for k in AttestationKind}
-    attested = [judge_attestation(k, a, ctx.as_of, ctx.attestation_max_age_days) for k, a in latest.items()]
+    attested = [judge_attestation(k, a, ctx.as_of, ctx.thresholds.attestation_max_age_days) for k, a in latest.items()]
     verdicts = [v for _, v in principals] + attested
     evidence = {
         "principals": [{"principal": p.text, "status": v.status.value, "detail": v.text} for p, v in principals],
         "attestations": [_attestation_evidence(a, ctx.as_of) for a in latest.values() if a is not None],
-        "attestation_max_age_days": ctx.attestation_max_age_days,
+        "attestation_max_age_days": ctx.thresholds.attestation_max_age_days,
     }
     by_status = {s: [v.text for v in verdicts if v.status is s] for s in Status}
     if by_status[Status.FAIL]:

@@ -15,6 +15,7 @@ from rootguard.model.break_glass import BreakGlass
 from rootguard.model.evidence import AccountEvidence
 from rootguard.model.findings import Severity, Status
 from rootguard.model.gaps import Gap
+from rootguard.model.thresholds import DEFAULT_WINDOW_DAYS, Thresholds
 
 CIS_3 = "cis-aws-3.0.0"
 CIS_5 = "cis-aws-5.0.0"
@@ -26,15 +27,10 @@ class EvaluationContext:
     """Everything a check may know besides the evidence. Checks never read the clock."""
 
     as_of: datetime
-    window_days: int
     collected_at: datetime
+    window_days: int = DEFAULT_WINDOW_DAYS
     approvals: tuple[Approval, ...] = ()
-    unused_credentials_days: int = 45
-    """CIS 1.12: a password or active access key unused this many days (or more) should be disabled."""
-    key_rotation_days: int = 90
-    """CIS 1.14: an active access key older than this many days is overdue for rotation."""
-    attestation_max_age_days: int = 180
-    """A break-glass attestation older than this (at as-of) no longer vouches for anything."""
+    thresholds: Thresholds = field(default_factory=Thresholds)
     break_glass: BreakGlass = field(default_factory=BreakGlass)
 
 

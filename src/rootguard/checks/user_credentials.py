@@ -131,7 +131,7 @@ def iam_unused_credentials(account: AccountEvidence, ctx: EvaluationContext) -> 
     users = user_rows(account)
     if isinstance(users, Gap):
         return errored("Cannot tell which IAM user credentials are unused.", users)
-    limit = timedelta(days=ctx.unused_credentials_days)
+    limit = timedelta(days=ctx.thresholds.unused_credentials_days)
     judged: list[Dated] = []
     unknowns: list[Unknown] = []
     for row in users.rows:
@@ -144,15 +144,15 @@ def iam_unused_credentials(account: AccountEvidence, ctx: EvaluationContext) -> 
     # A last use after as-of hides whether the credential had sat idle before it.
     hidden = [d for d in judged if d.basis == "last used" and d.since > ctx.as_of]
     evidence = {
-        "threshold_days": ctx.unused_credentials_days,
+        "threshold_days": ctx.thresholds.unused_credentials_days,
         "credentials_judged": len(judged),
         "unused": [d.evidence(ctx.as_of) for d in idle],
     }
     note = report_age_note(account, ctx.collected_at)
     if idle:
         return failed(
-            f"{len(idle)} IAM user credential(s) unused for {ctx.unused_credentials_days} days or more are still "
-            f"enabled: {_listing(idle, ctx.as_of)}.{_unjudged(account, unknowns, users.unparsed)}{note}",
+            f"{len(idle)} IAM user credential(s) unused for {ctx.thresholds.unused_credentials_days} days or more "
+            f"are still enabled: {_listing(idle, ctx.as_of)}.{_unjudged(account, unknowns, users.unparsed)}{note}",
             **evidence,
         )
     if unknowns or users.unparsed:
@@ -172,7 +172,7 @@ def iam_unused_credentials(account: AccountEvidence, ctx: EvaluationContext) -> 
         )
     return passed(
         f"All {len(judged)} enabled IAM user credential(s) (console passwords and active access keys) were used "
-        f"or created within the last {ctx.unused_credentials_days} days.{note}",
+        f"or created within the last {ctx.thresholds.unused_credentials_days} days.{note}",
         **evidence,
     )
 
@@ -193,7 +193,7 @@ def iam_key_rotation(account: AccountEvidence, ctx: EvaluationContext) -> Outcom
     users = user_rows(account)
     if isinstance(users, Gap):
         return errored("Cannot tell how old the IAM users' access keys are.", users)
-    limit = timedelta(days=ctx.key_rotation_days)
+    limit = timedelta(days=ctx.thresholds.key_rotation_days)
     judged: list[Dated] = []
     unknowns: list[Unknown] = []
     for row in users.rows:
@@ -204,14 +204,14 @@ def iam_key_rotation(account: AccountEvidence, ctx: EvaluationContext) -> Outcom
                 judged.append(item)
     overdue = sorted((d for d in judged if ctx.as_of - d.since > limit), key=lambda d: d.since)
     evidence = {
-        "threshold_days": ctx.key_rotation_days,
+        "threshold_days": ctx.thresholds.key_rotation_days,
         "active_keys": len(judged),
         "overdue": [d.evidence(ctx.as_of) for d in overdue],
     }
     note = report_age_note(account, ctx.collected_at)
     if overdue:
         return failed(
-            f"{len(overdue)} active IAM user access key(s) older than {ctx.key_rotation_days} days: "
+            f"{len(overdue)} active IAM user access key(s) older than {ctx.thresholds.key_rotation_days} days: "
             f"{_listing(overdue, ctx.as_of)}.{_unjudged(account, unknowns, users.unparsed)}{note}",
             **evidence,
         )
@@ -222,7 +222,7 @@ def iam_key_rotation(account: AccountEvidence, ctx: EvaluationContext) -> Outcom
         return passed(f"No IAM user holds an active access key ({len(users.rows)} IAM user(s)).{note}", **evidence)
     return passed(
         f"All {len(judged)} active IAM user access key(s) were created within the last "
-        f"{ctx.key_rotation_days} days.{note}",
+        f"{ctx.thresholds.key_rotation_days} days.{note}",
         **evidence,
     )
 

@@ -7,11 +7,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, assert_never
 
-from rootguard.cli import options as cli_config
-from rootguard.cli import support
-from rootguard.cli.support import OutputFormat, Parser
+from rootguard.cli import options
+from rootguard.cli.output import OutputFormat, emit, now
 from rootguard.errors import UsageError
-from rootguard.model.findings import Severity
 
 if TYPE_CHECKING:
     from rootguard.model.activity import ActivityReport
@@ -30,7 +28,7 @@ exit codes: 0 nothing unapproved · 1 unapproved human root activity (high) or r
 """
 
 
-def add_parser(commands: argparse._SubParsersAction[Parser], aws: Parser) -> None:
+def add_parser(commands: options.Commands, aws: options.Parser) -> None:
     activity = commands.add_parser(
         "activity",
         parents=[aws],
@@ -48,45 +46,39 @@ def add_parser(commands: argparse._SubParsersAction[Parser], aws: Parser) -> Non
     source.add_argument("--evidence", type=Path, metavar="DIR", help="an evidence bundle's cloudtrail-logs/")
     source.add_argument("--demo", action="store_true", help="the demo bundle shipped with rootguard")
     activity.add_argument(
-        "--since", type=support.days, metavar="DAYS", help="how many days back to read (default: --window)"
+        "--since", type=options.days, metavar="DAYS", help="how many days back to read (default: --window)"
     )
-    activity.add_argument("--window", type=support.days, metavar="DAYS", help="default for --since (90)")
     activity.add_argument(
         "--as-of",
-        type=support.as_of,
+        type=options.as_of,
         metavar="TIMESTAMP",
         help="end of the period (default: now, or the bundle's collection time)",
     )
-    activity.add_argument("--approvals", type=Path, metavar="FILE", help="TOML file of approved root-use windows")
     activity.add_argument("--format", choices=[f.value for f in OutputFormat], default=OutputFormat.TABLE.value)
     activity.add_argument("--output", type=Path, metavar="FILE", help="write to FILE (default: stdout)")
-    activity.add_argument("--fail-on", choices=[s.value for s in Severity], help="default: low")
-    cli_config.add_config_option(activity)
+    options.add_verdict_options(activity)
+    options.add_config_option(activity)
     activity.add_argument(
-        "--workers", type=support.days, metavar="N", help="processes for local scans (default: one per core)"
+        "--workers", type=options.positive_int, metavar="N", help="processes for local scans (default: one per core)"
     )
 
 
 def run(args: argparse.Namespace) -> int:
-    from rootguard.app import activity, audit  # noqa: PLC0415
+    from rootguard.app import activity, demo  # noqa: PLC0415
     from rootguard.report.progress import progress_bar  # noqa: PLC0415
 
-    settings = cli_config.settings(args, demo_file=audit.demo_config() if args.demo else None)
-    approvals = audit.load_approvals(settings.approvals) if settings.approvals else ()
-    if args.demo and not settings.approvals:
-        approvals = audit.demo_approvals()
-    days = args.since or settings.window_days
+    settings = options.settings(args, demo=demo.demo_files() if args.demo else None)
     show = not args.quiet and sys.stderr.isatty()
     if args.demo or args.evidence is not None:
-        bundle = audit.demo_bundle() if args.demo else args.evidence
-        report = activity.from_bundle(bundle, as_of=args.as_of, since_days=days, approvals=approvals)
+        bundle = demo.demo_bundle() if args.demo else args.evidence
+        report = activity.from_bundle(bundle, settings, as_of=args.as_of, since_days=args.since)
     elif args.logs:
         with progress_bar(enabled=show, description="Scanning CloudTrail") as update:
             report = activity.from_logs(
                 args.logs,
-                as_of=args.as_of or support.now(),
-                since_days=days,
-                approvals=approvals,
+                settings,
+                as_of=args.as_of or now(),
+                since_days=args.since,
                 profile=args.profile,
                 region=args.region,
                 workers=args.workers,
@@ -95,16 +87,16 @@ def run(args: argparse.Namespace) -> int:
     elif args.lookup:
         with progress_bar(enabled=show, description="LookupEvents") as update:
             report = activity.from_lookup(
-                as_of=args.as_of or support.now(),
-                since_days=days,
-                approvals=approvals,
+                settings,
+                as_of=args.as_of or now(),
+                since_days=args.since,
                 profile=args.profile,
                 region=args.region,
                 progress=update,
             )
     else:
         raise UsageError("choose where to read CloudTrail: --logs PATH, --lookup, --evidence DIR or --demo")
-    support.emit(_render(report, OutputFormat(args.format), to_terminal=args.output is None), args.output)
+    emit(_render(report, OutputFormat(args.format), to_terminal=args.output is None), args.output)
     return report.exit_code(settings.fail_on)
 
 
@@ -116,7 +108,8 @@ def _render(report: ActivityReport, output_format: OutputFormat, *, to_terminal:
             return render_activity_json(report)
         case OutputFormat.TABLE:
             from rootguard.report.activity_table import render_activity_table  # noqa: PLC0415
+            from rootguard.report.console import use_color, width  # noqa: PLC0415
 
-            return render_activity_table(report, color=support.use_color(to_terminal), width=support.width(to_terminal))
+            return render_activity_table(report, color=use_color(to_terminal), width=width(to_terminal))
         case _:
             assert_never(output_format)

@@ -1,27 +1,29 @@
-"""``rootguard remediate``: the infrastructure-as-code that fixes what the findings say is missing."""
+"""``rootguard remediate``: write the infrastructure-as-code that fixes what the findings say is missing."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from rootguard.cli.support import Parser
+from rootguard.cli import options
 from rootguard.errors import OutputError, UsageError
 
 REMEDIATE_EXAMPLES = """\
 examples:
   rootguard remediate --format cloudformation --demo           templates for the demo's failing checks
   rootguard remediate --format terraform --report report.json --out ./fix
+  rootguard remediate --format terraform --evidence ./evidence --config rootguard.toml
   rootguard remediate --format cloudformation --all --out ./fix  every template, whatever the findings
 
+With --evidence or --demo the bundle is audited first with the same settings as `rootguard audit`
+(rootguard.toml, ROOTGUARD_*, --approvals, check selection), so both agree on what fails.
 Templates are parameterised (e-mail address, log group, event bus); read each file's comments before
 deploying. Nothing is deployed by rootguard.
 """
 
 
-def add_parser(commands: argparse._SubParsersAction[Parser]) -> None:
+def add_parser(commands: options.Commands) -> None:
     remediate = commands.add_parser(
         "remediate",
         help="write CloudFormation or Terraform that fixes failing findings",
@@ -37,55 +39,47 @@ def add_parser(commands: argparse._SubParsersAction[Parser]) -> None:
     source.add_argument("--all", action="store_true", help="every template, whatever the findings")
     remediate.add_argument("--out", type=Path, metavar="DIR", help="write the files here (default: stdout)")
     remediate.add_argument("--force", action="store_true", help="overwrite files that already exist in DIR")
+    remediate.add_argument("--approvals", type=Path, metavar="FILE", help="TOML file of approved root-use windows")
+    options.add_check_options(remediate)
 
 
 def run(args: argparse.Namespace) -> int:
-    from rootguard import remediation  # noqa: PLC0415
+    from rootguard.app import remediate  # noqa: PLC0415
+    from rootguard.remediation import TemplateFormat  # noqa: PLC0415
 
     failing = set() if args.all else _failing_checks(args)
-    chosen = remediation.select_templates(failing, all_templates=args.all)
-    if not chosen:
+    result = remediate.remediate(failing, TemplateFormat(args.format), all_templates=args.all)
+    if result.untemplated:
+        print(
+            f"rootguard: failing with no template here: {', '.join(result.untemplated)} "
+            "(each finding's fix says what to do)",
+            file=sys.stderr,
+        )
+    if not result.templates:
         print("rootguard: nothing to remediate: no failing check has a template", file=sys.stderr)
         return 0
-    fmt = remediation.TemplateFormat(args.format)
-    files: dict[str, bytes] = {}
-    for template in chosen:
-        files.update(remediation.render(template, fmt))
+    for template in result.templates:
         print(f"rootguard: {template.template_id}: {template.title}. {template.notes}".rstrip(), file=sys.stderr)
     if args.out is None:
-        for name, content in files.items():
+        for name, content in result.files.items():
             sys.stdout.write(f"# ==> {name} <==\n{content.decode()}\n")
         return 0
-    _write(files, args.out, force=args.force)
-    print(f"rootguard: wrote {len(files)} file(s) to {args.out}", file=sys.stderr)
+    _write(result.files, args.out, force=args.force)
+    print(f"rootguard: wrote {len(result.files)} file(s) to {args.out}", file=sys.stderr)
     return 0
 
 
 def _failing_checks(args: argparse.Namespace) -> set[str]:
+    from rootguard.app import demo, remediate  # noqa: PLC0415
+
     if args.report is not None:
-        return _from_report(args.report)
+        return remediate.failing_in_report(args.report)
     if args.demo or args.evidence is not None:
-        from rootguard.app import audit  # noqa: PLC0415
-
-        bundle = audit.demo_bundle() if args.demo else args.evidence
-        report = audit.audit_bundle(bundle, audit.AuditOptions(approvals=audit.demo_approvals() if args.demo else ()))
-        return {f.check_id for a in report.accounts for f in a.findings if f.status.value == "FAIL"}
+        settings = options.settings(args, demo=demo.demo_files() if args.demo else None)
+        if args.demo:
+            return remediate.failing_in_bundle(demo.demo_bundle(), settings, source="demo")
+        return remediate.failing_in_bundle(args.evidence, settings)
     raise UsageError("say which findings to fix: --report FILE, --evidence DIR, --demo, or --all")
-
-
-def _from_report(path: Path) -> set[str]:
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-        return {
-            finding["check_id"]
-            for account in document["accounts"]
-            for finding in account["findings"]
-            if finding["status"] == "FAIL"
-        }
-    except FileNotFoundError:
-        raise UsageError(f"report not found: {path}") from None
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise UsageError(f"{path} is not a rootguard JSON report ({error})") from None
 
 
 def _write(files: dict[str, bytes], out: Path, *, force: bool) -> None:

@@ -1,0 +1,124 @@
+"""``rootguard audit``: evaluate every check, live, from a bundle, or on the demo."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import TYPE_CHECKING, assert_never
+
+from rootguard.cli import options
+from rootguard.cli.output import OutputFormat, emit
+from rootguard.errors import UsageError
+
+if TYPE_CHECKING:
+    from rootguard.model.findings import AuditReport
+
+AUDIT_EXAMPLES = """\
+examples:
+  rootguard audit --demo                          the built-in demo account, no AWS needed
+  rootguard audit --profile prod                  collect from AWS now and evaluate
+  rootguard audit --evidence ./evidence           evaluate a bundle offline
+  rootguard audit --evidence ./evidence --as-of 2026-11-01T00:00:00Z --window 30
+  rootguard audit --format json --output report.json --fail-on high
+  rootguard audit --approvals approvals.toml      root use inside approved windows passes
+  rootguard audit --config rootguard.toml         thresholds, check selection, break-glass declarations
+  rootguard audit --demo --skip-checks root-activity,break-glass
+  rootguard audit --evidence ./evidence --unused-credentials-days 30 --key-rotation-days 60
+
+settings: command line > ROOTGUARD_* variables > rootguard.toml (--config FILE, else
+$ROOTGUARD_CONFIG, else ./rootguard.toml if present) > defaults; --demo reads its own file.
+
+exit codes: 0 clean · 1 a FAIL at or above --fail-on · 2 usage error or unusable input ·
+            3 no FAIL, but some check could not be evaluated (ERROR)
+"""
+
+
+def add_live_source_options(parser: argparse.ArgumentParser) -> None:
+    """What a live collection may skip (audit and collect)."""
+    parser.add_argument(
+        "--no-cloudtrail",
+        action="store_true",
+        help="live runs: skip CloudTrail LookupEvents (faster; root-activity then reports ERROR)",
+    )
+    parser.add_argument(
+        "--no-alerting",
+        action="store_true",
+        help="live runs: skip the alerting paths (trails, metric filters, alarms, SNS, EventBridge, GuardDuty, "
+        "Config in every Region; faster; the checks that need them then report ERROR)",
+    )
+
+
+def add_parser(commands: options.Commands, aws: options.Parser) -> None:
+    audit = commands.add_parser(
+        "audit",
+        parents=[aws],
+        help="evaluate the root user checks (live, a bundle, or the demo)",
+        description="Collect evidence from AWS (or read a bundle, or the demo) and evaluate every root check.",
+        epilog=AUDIT_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    source = audit.add_mutually_exclusive_group()
+    source.add_argument("--evidence", type=Path, metavar="DIR", help="evaluate an evidence bundle offline")
+    source.add_argument("--demo", action="store_true", help="evaluate the demo bundle shipped with rootguard")
+    audit.add_argument("--save-evidence", type=Path, metavar="DIR", help="live runs: keep the collected bundle in DIR")
+    audit.add_argument("--force", action="store_true", help="with --save-evidence: write into a non-empty DIR")
+    audit.add_argument("--format", choices=[f.value for f in OutputFormat], default=OutputFormat.TABLE.value)
+    audit.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE (default: stdout)")
+    audit.add_argument(
+        "--as-of",
+        type=options.as_of,
+        metavar="TIMESTAMP",
+        help="evaluate as of this time (default: collection time)",
+    )
+    options.add_verdict_options(audit)
+    options.add_check_options(audit)
+    add_live_source_options(audit)
+
+
+def run(args: argparse.Namespace) -> int:
+    from rootguard.app import audit, demo  # noqa: PLC0415 - keeps `--help` and errors fast
+
+    if args.save_evidence is not None and (args.demo or args.evidence is not None):
+        raise UsageError(
+            "--save-evidence keeps what a live audit collected; it cannot be used with --evidence or --demo"
+        )
+    settings = options.settings(args, demo=demo.demo_files() if args.demo else None)
+    if args.demo:
+        report = audit.audit_bundle(demo.demo_bundle(), settings, as_of=args.as_of, source="demo")
+    elif args.evidence is not None:
+        report = audit.audit_bundle(args.evidence, settings, as_of=args.as_of)
+    else:
+        live = audit.LiveSource(
+            profile=args.profile, region=args.region, lookup=not args.no_cloudtrail, alerting=not args.no_alerting
+        )
+        with progress(args.quiet) as update:
+            report = audit.audit_live(
+                settings, live, as_of=args.as_of, save_to=args.save_evidence, force=args.force, progress=update
+            )
+    emit(render(report, OutputFormat(args.format), to_terminal=args.output is None), args.output)
+    return report.exit_code(settings.fail_on)
+
+
+def render(report: AuditReport, output_format: OutputFormat, *, to_terminal: bool) -> str:
+    match output_format:
+        case OutputFormat.JSON:
+            from rootguard.report.json_report import render_json  # noqa: PLC0415
+
+            return render_json(report)
+        case OutputFormat.TABLE:
+            from rootguard.report.console import use_color, width  # noqa: PLC0415
+            from rootguard.report.table import render_table  # noqa: PLC0415
+
+            return render_table(report, color=use_color(to_terminal), width=width(to_terminal))
+        case _:
+            assert_never(output_format)
+
+
+def progress(quiet: bool) -> AbstractContextManager[Callable[[str], None]]:
+    """A spinner naming the current step, on a terminal unless --quiet."""
+    from rootguard.report.progress import progress_display  # noqa: PLC0415
+
+    return progress_display(enabled=not quiet and sys.stderr.isatty())

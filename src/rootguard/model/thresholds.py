@@ -1,0 +1,28 @@
+"""The defaults of every tunable setting, defined once: the checks read them, settings override them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rootguard.model.findings import Severity
+
+DEFAULT_WINDOW_DAYS = 90
+"""How far back recent root use reaches unless the user says otherwise (``window``)."""
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The checks' tunable limits, in days; the defaults here are the only ones (settings override them)."""
+
+    unused_credentials_days: int = 45
+    """CIS 1.12: a password or active access key unused this many days (or more) should be disabled."""
+    key_rotation_days: int = 90
+    """CIS 1.14: an active access key older than this many days is overdue for rotation."""
+    attestation_max_age_days: int = 180
+    """No benchmark sets it: twice a year catches a moved safe or a departed custodian within two quarters,
+    and matches a semi-annual break-glass rehearsal. A break-glass attestation older than this (at as-of)
+    no longer vouches for anything."""
+
+
+DEFAULT_FAIL_ON = Severity.LOW
+"""The lowest severity of a FAIL that makes the exit code 1 (contract §2)."""
