@@ -67,3 +67,49 @@ def test_bad_report_is_a_usage_error(tmp_path: Path, text: str, capsys: pytest.C
 def test_a_source_is_required(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["remediate", "--format", "terraform"]) == 2
     assert "--all" in capsys.readouterr().err
+
+
+# remediate and audit read the same settings ------------------------------------------------------------
+
+
+def _audit_failing(capsys: pytest.CaptureFixture[str], *argv: str) -> set[str]:
+    main(["audit", "--demo", "--format", "json", *argv])
+    report = json.loads(capsys.readouterr().out)
+    return {f["check_id"] for a in report["accounts"] for f in a["findings"] if f["status"] == "FAIL"}
+
+
+def _remediate_stderr(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    assert main(["remediate", "--demo", "--format", "terraform", *argv]) == 0
+    return capsys.readouterr().err
+
+
+def test_remediate_and_audit_agree_on_break_glass_for_the_same_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "rootguard.toml"
+    config.write_text('[break_glass]\nprincipals = ["arn:aws:iam::210987654321:user/nobody"]\n')
+    assert "break-glass" in _audit_failing(capsys, "--config", str(config))
+    assert "break-glass" in _remediate_stderr(capsys, "--config", str(config)).split("no template here:")[1]
+    # The demo's own file attests break-glass in prod: neither command sees it fail.
+    assert "break-glass" not in _audit_failing(capsys)
+    assert "break-glass" not in _remediate_stderr(capsys)
+
+
+def test_remediate_honours_the_check_selection_of_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "rootguard.toml"
+    config.write_text('[checks]\nexclude = ["root-usage-alarm", "root-alerting"]\n')
+    assert "root-usage-alarm" in _audit_failing(capsys)
+    assert not {"root-usage-alarm", "root-alerting"} & _audit_failing(capsys, "--config", str(config))
+    err = _remediate_stderr(capsys, "--config", str(config))
+    assert "rootguard: root-usage-alarm:" not in err
+    assert "rootguard: root-config-rules:" in err
+    assert "rootguard: root-usage-alarm:" in _remediate_stderr(capsys)
+
+
+def test_remediate_reads_rootguard_variables(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ROOTGUARD_SKIP_CHECKS", "root-config-rules")
+    err = _remediate_stderr(capsys)
+    assert "rootguard: root-config-rules:" not in err
+    monkeypatch.setenv("ROOTGUARD_CHECKS", "nope")
+    assert main(["remediate", "--demo", "--format", "terraform"]) == 2
+    assert "ROOTGUARD_CHECKS: unknown check id 'nope'" in capsys.readouterr().err

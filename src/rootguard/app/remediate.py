@@ -28,12 +28,16 @@ class Remediation:
     """Failing check ids no template fixes (their findings say how to fix them), sorted."""
 
 
-def remediate(failing: set[str], template_format: TemplateFormat, *, all_templates: bool = False) -> Remediation:
+FORMATS = tuple(f.value for f in TemplateFormat)
+"""What ``--format`` accepts: cloudformation, terraform."""
+
+
+def remediate(failing: set[str], template_format: str, *, all_templates: bool = False) -> Remediation:
     """The templates that fix ``failing`` check ids (or every template), rendered in ``template_format``."""
     chosen = tuple(select_templates(failing, all_templates=all_templates))
     files: dict[str, bytes] = {}
     for template in chosen:
-        files.update(render(template, template_format))
+        files.update(render(template, TemplateFormat(template_format)))
     fixed = {check_id for template in chosen for check_id in template.fixes}
     return Remediation(templates=chosen, files=files, untemplated=tuple(sorted(failing - fixed)))
 

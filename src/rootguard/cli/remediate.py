@@ -45,10 +45,9 @@ def add_parser(commands: options.Commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from rootguard.app import remediate  # noqa: PLC0415
-    from rootguard.remediation import TemplateFormat  # noqa: PLC0415
 
     failing = set() if args.all else _failing_checks(args)
-    result = remediate.remediate(failing, TemplateFormat(args.format), all_templates=args.all)
+    result = remediate.remediate(failing, args.format, all_templates=args.all)
     if result.untemplated:
         print(
             f"rootguard: failing with no template here: {', '.join(result.untemplated)} "
