@@ -789,3 +789,17 @@ def test_the_server_answers_lookup_events_as_cloudtrail_does() -> None:
         with pytest.raises(ClientError) as denied:
             trail.lookup_events()
         assert denied.value.response["Error"] == {"Code": "AccessDeniedException", "Message": DENIED_MESSAGE}
+
+
+def test_a_live_report_follows_the_published_schema(server: MotoRoot, tmp_path: Path) -> None:
+    """docs/report.schema.json (contract §4) holds for what a live audit of each scenario writes."""
+    from jsonschema import Draft202012Validator
+
+    write_config(server, tmp_path)
+    code, report, stderr = audit_json(server, tmp_path)
+    assert code == server.scenario.exit_code, stderr
+    schema = json.loads((Path(__file__).parents[2] / "docs" / "report.schema.json").read_text(encoding="utf-8"))
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    problems = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(report)]
+    assert problems == []
+    assert report["source"] == "live"
