@@ -30,7 +30,8 @@ from moto_alerting import (
 from moto_root import ENABLED_REGIONS, NOT_OPTED_IN, CloudTrailState, cloudtrail_history
 from rootguard.collect import alerting
 from rootguard.collect.alerting import collect_alerting, topics_named
-from rootguard.collect.aws import Aws
+from rootguard.collect.aws import Aws, call, paginate
+from rootguard.collect.cloudtrail import RegionListing
 from rootguard.errors import CredentialsError
 
 ACCOUNT = "123456789012"
@@ -208,7 +209,7 @@ def test_regions_that_cannot_be_listed_make_the_session_region_files_errors(
     moto: AlertingState, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     refusal = {"Error": {"Code": "UnauthorizedOperation", "Message": "not authorized to ec2:DescribeRegions"}}
-    monkeypatch.setattr(alerting, "enabled_regions", lambda _: refusal)
+    monkeypatch.setattr(alerting, "enabled_regions", lambda _: RegionListing(error=refusal))
 
     documents = collect()
 
@@ -225,7 +226,7 @@ def test_expired_credentials_stop_the_collection() -> None:
         )
 
     with pytest.raises(CredentialsError, match="ExpiredToken"):
-        alerting.call(expired)
+        call(expired, regional=True)
 
 
 def test_a_next_token_loop_is_stored_as_an_error_never_as_a_partial_list() -> None:
@@ -245,7 +246,7 @@ def test_a_next_token_loop_is_stored_as_an_error_never_as_a_partial_list() -> No
         "before-call.logs.DescribeMetricFilters", lambda **_: (_ok(), pages.describe_metric_filters())
     )
 
-    document = alerting.paginated(logs, "describe_metric_filters")
+    document = paginate(logs.get_paginator("describe_metric_filters"), regional=True)
 
     assert document["Error"]["Code"] == "PaginationError"
     assert pages.calls == 2

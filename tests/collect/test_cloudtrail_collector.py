@@ -1,6 +1,6 @@
 """The LookupEvents collector: pacing, paging, refusals, Regions, and how its answers reach a bundle.
 
-Tiny scripted clients and a fake clock: nothing sleeps and nothing talks to AWS. The end-to-end
+Scripted clients (tests/collect/scripted.py) and a fake clock: nothing sleeps and nothing talks to AWS. The end-to-end
 path (a moto server answering LookupEvents) is in tests/e2e/test_cli_moto.py.
 """
 
@@ -13,12 +13,14 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError, TokenRetrievalError
+from scripted import Script, scripted
 
 from fake_time import FakeTime
 from rootguard.collect import cloudtrail
 from rootguard.collect.cloudtrail import (
     QUESTIONS,
     RateLimiter,
+    RegionListing,
     bundle_documents,
     enabled_regions,
     lookup_documents,
@@ -43,24 +45,6 @@ def client_error(code: str, operation: str, message: str | None = None) -> Clien
 
 def limiter(time: FakeTime) -> RateLimiter:
     return RateLimiter(cloudtrail.RATE_PER_SECOND, clock=time.clock, sleep=time.sleep)
-
-
-class Script:
-    """A fake API operation: each call takes the next answer (a response, or an exception to raise)."""
-
-    def __init__(self, *answers: Any, repeat: bool = False) -> None:
-        self.answers = list(answers)
-        self.repeat = repeat
-        self.calls: list[dict[str, Any]] = []
-
-    def __call__(self, **kwargs: Any) -> Any:
-        self.calls.append(kwargs)
-        if not self.answers:
-            raise AssertionError(f"called {len(self.calls)} times, more often than scripted")
-        answer = self.answers[0] if self.repeat and len(self.answers) == 1 else self.answers.pop(0)
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
 
 
 def root_record(event_id: str, name: str = "ConsoleLogin", region: str = "us-east-1") -> dict[str, Any]:
@@ -98,9 +82,9 @@ def as_cli_prints(item: dict[str, Any]) -> dict[str, Any]:
     return {**item, "EventTime": "2026-11-18T09:00:00+00:00"}
 
 
-class FakeCloudTrail:
-    def __init__(self, lookup_events: Script) -> None:
-        self.lookup_events = lookup_events
+def cloudtrail_client(lookup_events: Script) -> Any:
+    """A CloudTrail client whose LookupEvents answers from ``lookup_events``."""
+    return scripted("cloudtrail", lookup_events=lookup_events)
 
 
 # --- the rate limiter -------------------------------------------------------------------------
@@ -148,7 +132,7 @@ def test_lookup_region_merges_every_page_and_asks_the_right_question(question: t
     )
     time = FakeTime()
 
-    document = lookup_region(FakeCloudTrail(pages), question, SINCE, UNTIL, limiter(time))
+    document = lookup_region(cloudtrail_client(pages), question, SINCE, UNTIL, limiter(time))
 
     assert document == {"Events": [as_cli_prints(event(n)) for n in ("e1", "e2", "e3", "e4")]}
     _, key, value = question
@@ -172,7 +156,9 @@ def test_the_three_questions_are_root_by_name_every_console_login_and_every_assu
 
 
 def test_lookup_region_stores_an_empty_answer_as_an_empty_list() -> None:
-    document = lookup_region(FakeCloudTrail(Script({"Events": []})), ROOT_QUESTION, SINCE, UNTIL, limiter(FakeTime()))
+    document = lookup_region(
+        cloudtrail_client(Script({"Events": []})), ROOT_QUESTION, SINCE, UNTIL, limiter(FakeTime())
+    )
 
     assert document == {"Events": []}
 
@@ -181,7 +167,7 @@ def test_lookup_region_refused_stores_the_refusal() -> None:
     refusal = "User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: cloudtrail:LookupEvents"
     pages = Script(client_error("AccessDeniedException", "LookupEvents", refusal))
 
-    document = lookup_region(FakeCloudTrail(pages), ROOT_QUESTION, SINCE, UNTIL, limiter(FakeTime()))
+    document = lookup_region(cloudtrail_client(pages), ROOT_QUESTION, SINCE, UNTIL, limiter(FakeTime()))
 
     assert document == {"Error": {"Code": "AccessDeniedException", "Message": refusal}}
 
@@ -198,7 +184,7 @@ def test_lookup_region_refused_stores_the_refusal() -> None:
 def test_lookup_region_never_stores_a_partial_list(failure: Exception) -> None:
     pages = Script({"Events": [event("e1"), event("e2")], "NextToken": "t-1"}, failure)
 
-    document = lookup_region(FakeCloudTrail(pages), CONSOLE_QUESTION, SINCE, UNTIL, limiter(FakeTime()))
+    document = lookup_region(cloudtrail_client(pages), CONSOLE_QUESTION, SINCE, UNTIL, limiter(FakeTime()))
 
     assert set(document) == {"Error"}, f"page 1 must not be stored as the whole answer: {document}"
     if isinstance(failure, ClientError):
@@ -213,7 +199,7 @@ def test_lookup_region_with_dead_credentials_is_a_credentials_error(code: str) -
     pages = Script({"Events": [event("e1")], "NextToken": "t-1"}, client_error(code, "LookupEvents"))
 
     with pytest.raises(CredentialsError, match=code):
-        lookup_region(FakeCloudTrail(pages), ROOT_QUESTION, SINCE, UNTIL, limiter(FakeTime()))
+        lookup_region(cloudtrail_client(pages), ROOT_QUESTION, SINCE, UNTIL, limiter(FakeTime()))
 
 
 def test_lookup_region_with_credentials_that_cannot_be_refreshed_is_a_credentials_error() -> None:
@@ -223,13 +209,13 @@ def test_lookup_region_with_credentials_that_cannot_be_refreshed_is_a_credential
     pages = Script({"Events": [event("e1")], "NextToken": "t-1"}, expired)
 
     with pytest.raises(CredentialsError, match="sign in again"):
-        lookup_region(FakeCloudTrail(pages), ROOT_QUESTION, SINCE, UNTIL, limiter(FakeTime()))
+        lookup_region(cloudtrail_client(pages), ROOT_QUESTION, SINCE, UNTIL, limiter(FakeTime()))
 
 
 def test_lookup_region_unreachable_is_stored_for_that_region_only() -> None:
     unreachable = EndpointConnectionError(endpoint_url="https://cloudtrail.me-central-1.amazonaws.com/")
 
-    document = lookup_region(FakeCloudTrail(Script(unreachable)), ROOT_QUESTION, SINCE, UNTIL, limiter(FakeTime()))
+    document = lookup_region(cloudtrail_client(Script(unreachable)), ROOT_QUESTION, SINCE, UNTIL, limiter(FakeTime()))
 
     assert document["Error"]["Code"] == "EndpointConnectionError"
     assert "cloudtrail.me-central-1.amazonaws.com" in document["Error"]["Message"]
@@ -237,9 +223,10 @@ def test_lookup_region_unreachable_is_stored_for_that_region_only() -> None:
 
 def test_lookup_region_stops_an_endless_next_token_loop(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cloudtrail, "MAX_PAGES", 3)
-    pages = Script({"Events": [event("e1")], "NextToken": "same-again"}, repeat=True)
+    # A new token every time (botocore itself stops a token that comes back unchanged).
+    pages = Script(*({"Events": [event(f"e{n}")], "NextToken": f"next-{n}"} for n in range(10)))
 
-    document = lookup_region(FakeCloudTrail(pages), ROOT_QUESTION, SINCE, UNTIL, limiter(FakeTime()))
+    document = lookup_region(cloudtrail_client(pages), ROOT_QUESTION, SINCE, UNTIL, limiter(FakeTime()))
 
     assert len(pages.calls) == 3
     assert document["Error"]["Code"] == "TooManyPages"
@@ -273,7 +260,7 @@ def test_enabled_regions_drops_regions_not_opted_in() -> None:
     }
     describe = Script(answer)
 
-    assert enabled_regions(FakeEc2(describe)) == ["af-south-1", "eu-west-1", "us-east-1"]
+    assert enabled_regions(FakeEc2(describe)) == RegionListing(("af-south-1", "eu-west-1", "us-east-1"))
     assert describe.calls == [{"AllRegions": False}]
 
 
@@ -281,14 +268,18 @@ def test_enabled_regions_refused_is_an_error_document() -> None:
     message = "You are not authorized to perform this operation."
     describe = Script(client_error("UnauthorizedOperation", "DescribeRegions", message))
 
-    assert enabled_regions(FakeEc2(describe)) == {"Error": {"Code": "UnauthorizedOperation", "Message": message}}
+    assert enabled_regions(FakeEc2(describe)) == RegionListing(
+        error={"Error": {"Code": "UnauthorizedOperation", "Message": message}}
+    )
 
 
 def test_enabled_regions_unanswered_is_an_error_document_not_a_traceback() -> None:
     describe = Script(ReadTimeoutError(endpoint_url="https://ec2.us-east-1.amazonaws.com/"))
 
-    document = enabled_regions(FakeEc2(describe))
+    listing = enabled_regions(FakeEc2(describe))
+    document = listing.error
 
+    assert listing.regions == ()
     assert isinstance(document, dict)
     assert document["Error"]["Code"] == "ReadTimeoutError"
     assert "ec2.us-east-1.amazonaws.com" in document["Error"]["Message"]
@@ -312,23 +303,28 @@ def test_enabled_regions_with_dead_credentials_is_a_credentials_error() -> None:
 
 
 class FakeAws:
-    """What ``lookup_root_events`` needs of ``Aws``: clients, and which were made for which Region."""
+    """What ``lookup_root_events`` needs of ``Aws``: clients, and which were made for which Region.
+
+    ``trails``: each Region's LookupEvents script.
+    """
 
     def __init__(self, regions: Any = None, trails: dict[str, Script] | None = None) -> None:
-        self.ec2 = FakeEc2(Script(regions) if regions is not None else Script())
-        self.trails = {name: FakeCloudTrail(script) for name, script in (trails or {}).items()}
+        self.regions = FakeEc2(Script(regions) if regions is not None else Script())
+        self.trails = dict(trails or {})
         self.made: list[tuple[str, str | None]] = []
 
-    def client(self, service: str, region: str | None = None) -> Any:
-        self.made.append((service, region))
-        if service == "ec2":
-            return self.ec2
-        if service == "cloudtrail":
-            assert region is not None, "a CloudTrail client must be made for its Region"
-            return self.trails[region]
-        if service == "sts":
-            return self
-        raise AssertionError(f"unexpected client {service}")
+    def ec2(self, region: str | None = None) -> Any:
+        self.made.append(("ec2", region))
+        return self.regions
+
+    def cloudtrail(self, region: str | None = None) -> Any:
+        self.made.append(("cloudtrail", region))
+        assert region is not None, "a CloudTrail client must be made for its Region"
+        return cloudtrail_client(self.trails[region])
+
+    def sts(self, region: str | None = None) -> Any:
+        self.made.append(("sts", region))
+        return self
 
     def get_caller_identity(self) -> dict[str, Any]:
         return {"Account": ACCOUNT, "Arn": f"arn:aws:iam::{ACCOUNT}:user/auditor", "UserId": "AIDA1"}
@@ -371,8 +367,8 @@ def test_lookup_root_events_asks_every_question_in_every_enabled_region(paced: l
     assert list(results) == names, "sorted keys, one per Region and question; ap-east-1 is not asked"
     assert results["us-east-1/root"] == {"Events": [as_cli_prints(event("e1"))]}
     assert all(results[name] == {"Events": []} for name in names if name != "us-east-1/root")
-    for name, trail in aws.trails.items():
-        asked = [call["LookupAttributes"] for call in trail.lookup_events.calls]
+    for name, script in aws.trails.items():
+        asked = [call["LookupAttributes"] for call in script.calls]
         assert asked == [[{"AttributeKey": q[1], "AttributeValue": q[2]}] for q in QUESTIONS], name
     assert sorted(r for s, r in aws.made if s == "cloudtrail") == ["eu-west-1", "us-east-1"]
     assert [clock.sleeps for clock in paced] == [[0.5], [0.5]], "each Region has its own budget of 2/s"
@@ -384,10 +380,11 @@ def test_lookup_root_events_with_regions_given_does_not_list_them(paced: list[Fa
     aws = FakeAws(trails={"eu-central-1": answers()})
     seen, progress = progress_log()
 
-    results = lookup_root_events(aws, since=SINCE, until=UNTIL, regions=["eu-central-1"], progress=progress)
+    listing = RegionListing(("eu-central-1",))
+    results = lookup_root_events(aws, since=SINCE, until=UNTIL, regions=listing, progress=progress)
 
     assert ("ec2", None) not in aws.made
-    assert aws.ec2.describe_regions.calls == []
+    assert aws.regions.describe_regions.calls == []
     assert list(results) == sorted(f"eu-central-1/{q[0]}" for q in QUESTIONS)
     assert seen[-1] == (len(QUESTIONS), len(QUESTIONS))
 

@@ -19,6 +19,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
+from scripted import Script, scripted
 
 from builders import context
 from moto_simulator import install_simulator
@@ -156,23 +157,12 @@ def test_no_password_policy_is_a_fact_and_a_policy_is_read(iam: Any) -> None:
 
 
 class Scripted:
-    """A client whose named operations answer from a list (an exception is raised)."""
+    """A client (``client``) of ``service`` whose named operations answer from a list (an exception is raised)."""
 
-    def __init__(self, **operations: list[Any]) -> None:
-        self.operations = operations
+    def __init__(self, service: str = "iam", **operations: list[Any]) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
-
-    def __getattr__(self, name: str) -> Any:
-        answers = self.operations[name]
-
-        def call(**kwargs: Any) -> Any:
-            self.calls.append((name, kwargs))
-            answer = answers.pop(0)
-            if isinstance(answer, Exception):
-                raise answer
-            return answer
-
-        return call
+        scripts = {name: Script(*answers) for name, answers in operations.items()}
+        self.client = scripted(service, log=self.calls, **scripts)
 
 
 def denied(operation: str) -> ClientError:
@@ -186,7 +176,7 @@ def test_authorization_pages_are_merged_as_the_cli_merges_them() -> None:
             {"UserDetailList": [{"UserName": "b"}], "Policies": [{"Arn": "p"}], "IsTruncated": False},
         ]
     )
-    merged = iam_admins.authorization_details(iam)
+    merged = iam_admins.authorization_details(iam.client)
     assert merged == {
         "UserDetailList": [{"UserName": "a"}, {"UserName": "b"}],
         "GroupDetailList": [],
@@ -203,7 +193,7 @@ def test_a_refused_page_is_stored_as_the_refusal_not_a_partial_list() -> None:
             denied("GetAccountAuthorizationDetails"),
         ]
     )
-    assert iam_admins.authorization_details(iam)["Error"]["Code"] == "AccessDenied"
+    assert iam_admins.authorization_details(iam.client)["Error"]["Code"] == "AccessDenied"
 
 
 def test_refusals_do_not_stop_the_rest() -> None:
@@ -212,8 +202,8 @@ def test_refusals_do_not_stop_the_rest() -> None:
         get_account_password_policy=[denied("GetAccountPasswordPolicy")],
         list_account_aliases=[{"AccountAliases": ["x"], "IsTruncated": False}],
     )
-    sso = Scripted(list_instances=[denied("ListInstances")])
-    documents = iam_admins.admin_documents(iam, sso, ACCOUNT, "us-east-1")
+    sso = Scripted("sso-admin", list_instances=[denied("ListInstances")])
+    documents = iam_admins.admin_documents(iam.client, sso.client, ACCOUNT, "us-east-1")
     assert documents[f"{BASE}/get-account-authorization-details.json"]["Error"]["Code"] == "AccessDenied"
     assert documents[f"{BASE}/get-account-password-policy.json"]["Error"]["Code"] == "AccessDenied"
     assert documents[f"{BASE}/list-account-aliases.json"] == {"AccountAliases": ["x"]}
@@ -223,7 +213,7 @@ def test_refusals_do_not_stop_the_rest() -> None:
 
 def test_a_refused_simulation_is_stored_per_principal() -> None:
     iam = Scripted(simulate_principal_policy=[denied("SimulatePrincipalPolicy")])
-    assert iam_admins.simulate(iam, "arn:aws:iam::123456789012:role/Admin")["Error"]["Code"] == "AccessDenied"
+    assert iam_admins.simulate(iam.client, "arn:aws:iam::123456789012:role/Admin")["Error"]["Code"] == "AccessDenied"
 
 
 def test_collect_account_reports_progress_for_the_admin_evidence(iam: Any) -> None:

@@ -1,7 +1,7 @@
 """The IAM collector: polling the credential report, pagination, refusals, and the actions it calls.
 
-The first half drives ``rootguard.collect.iam`` with tiny scripted clients and a fake clock (no
-sleeping); the second half runs the whole account collector against moto (``mock_aws``). Tests
+The first half drives ``rootguard.collect.iam`` with scripted clients (tests/collect/scripted.py) and a
+fake clock (no sleeping); the second half runs the whole account collector against moto (``mock_aws``). Tests
 about IAM collection pass ``lookup=False``; those about the whole collector answer LookupEvents
 and DescribeRegions from tests/moto_root.py (moto 5.2.5 has no LookupEvents).
 """
@@ -19,6 +19,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
+from scripted import Script, scripted
 
 from fake_time import FakeTime
 from moto_alerting import AlertingState, alerting_moto, build_chain
@@ -69,36 +70,23 @@ def client_error(code: str, operation: str, message: str | None = None) -> Clien
     return ClientError({"Error": {"Code": code, "Message": message or f"{code} from {operation}"}}, operation)
 
 
-class Script:
-    """A fake API operation: each call takes the next answer (a response, or an exception to raise).
-
-    With ``repeat`` the last answer is given again forever.
-    """
-
-    def __init__(self, *answers: Any, repeat: bool = False) -> None:
-        self.answers = list(answers)
-        self.repeat = repeat
-        self.calls: list[dict[str, Any]] = []
-
-    def __call__(self, **kwargs: Any) -> Any:
-        self.calls.append(kwargs)
-        if not self.answers:
-            raise AssertionError(f"called {len(self.calls)} times, more often than scripted")
-        answer = self.answers[0] if self.repeat and len(self.answers) == 1 else self.answers.pop(0)
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
-
-
 class FakeIam:
+    """The scripts of an IAM client's operations, and the client (``client``) that answers from them."""
+
     def __init__(self, generate: Script | None = None, get: Script | None = None, pages: Script | None = None) -> None:
         self.generate_credential_report = generate or Script()
         self.get_credential_report = get or Script()
         self.list_virtual_mfa_devices = pages or Script()
+        self.client = scripted(
+            "iam",
+            generate_credential_report=self.generate_credential_report,
+            get_credential_report=self.get_credential_report,
+            list_virtual_mfa_devices=self.list_virtual_mfa_devices,
+        )
 
 
 def fetch(iam: FakeIam, time: FakeTime, timeout: float = collector.REPORT_TIMEOUT) -> Any:
-    return collector.credential_report(iam, timeout=timeout, sleep=time.sleep, clock=time.clock)
+    return collector.credential_report(iam.client, timeout=timeout, sleep=time.sleep, clock=time.clock)
 
 
 # --- the credential report ------------------------------------------------------------------
@@ -217,7 +205,7 @@ def test_virtual_mfa_devices_merges_every_page() -> None:
         {"VirtualMFADevices": [device(4, "bob")], "IsTruncated": False},
     )
 
-    document = collector.virtual_mfa_devices(FakeIam(pages=pages))
+    document = collector.virtual_mfa_devices(FakeIam(pages=pages).client)
 
     assert pages.calls == [{}, {"Marker": "m-1"}, {"Marker": "m-2"}]
     assert document == {
@@ -244,7 +232,7 @@ def test_virtual_mfa_devices_never_stores_a_partial_list() -> None:
         client_error("AccessDenied", "ListVirtualMFADevices", "explicit deny in a permissions boundary"),
     )
 
-    document = collector.virtual_mfa_devices(FakeIam(pages=pages))
+    document = collector.virtual_mfa_devices(FakeIam(pages=pages).client)
 
     assert document == {"Error": {"Code": "AccessDenied", "Message": "explicit deny in a permissions boundary"}}
 

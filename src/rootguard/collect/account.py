@@ -42,11 +42,11 @@ def collect_account(
     """Everything the checks need; ``lookup=False`` skips CloudTrail (root-activity then reports ERROR),
     ``alerting=False`` the alerting paths (the checks that need them then report ERROR)."""
     progress("Identifying the account (sts:GetCallerIdentity)")
-    identity = iam_collector.caller_identity(aws.client("sts"))
+    identity = iam_collector.caller_identity(aws.sts())
     account_id = identity.get("Account")
     if not isinstance(account_id, str):
         raise CredentialsError("AWS did not say which account these credentials belong to")
-    iam = aws.client("iam")
+    iam = aws.iam()
     documents: dict[str, Any] = {CALLER_IDENTITY.path(account_id): identity}
     progress("Fetching the credential report (iam:GenerateCredentialReport, iam:GetCredentialReport)")
     documents[CREDENTIAL_REPORT.path(account_id)] = iam_collector.credential_report(iam)
@@ -58,22 +58,19 @@ def collect_account(
         "Reading who administers the account (iam:GetAccountAuthorizationDetails, iam:GetAccountPasswordPolicy, "
         f"iam:ListAccountAliases, sso:ListInstances in {aws.region}, iam:SimulatePrincipalPolicy per administrator)"
     )
-    documents.update(iam_admins.admin_documents(iam, aws.client("sso-admin"), account_id, aws.region))
+    documents.update(iam_admins.admin_documents(iam, aws.sso_admin(), account_id, aws.region))
     # Both regional collections walk the same enabled Regions: list them once (ec2:DescribeRegions).
-    listed = cloudtrail.enabled_regions(aws.client("ec2")) if lookup or alerting else []
+    # A listing that failed is passed on as such: each stores the error where its Regions' files go.
+    regions = cloudtrail.enabled_regions(aws.ec2()) if lookup or alerting else None
     if lookup:
         progress("Reading root events from CloudTrail (cloudtrail:LookupEvents, every enabled Region)")
         until = _utc_now()
-        found = (
-            {"regions": listed}
-            if isinstance(listed, dict)
-            else cloudtrail.lookup_root_events(
-                aws,
-                since=until - cloudtrail.LOOKBACK,
-                until=until,
-                regions=listed,
-                progress=lambda done, total: progress(f"Reading root events from CloudTrail: {done}/{total} lookups"),
-            )
+        found = cloudtrail.lookup_root_events(
+            aws,
+            since=until - cloudtrail.LOOKBACK,
+            until=until,
+            regions=regions,
+            progress=lambda done, total: progress(f"Reading root events from CloudTrail: {done}/{total} lookups"),
         )
         documents.update(cloudtrail.bundle_documents(account_id, found))
     if alerting:
@@ -81,11 +78,7 @@ def collect_account(
             "Reading the alerting paths (trails, metric filters, alarms, SNS, EventBridge, GuardDuty, Config; "
             "every enabled Region)"
         )
-        documents.update(
-            alerting_collector.unlisted_regions(account_id, aws.region, listed)
-            if isinstance(listed, dict)
-            else alerting_collector.collect_alerting(aws, account_id, regions=listed, progress=progress)
-        )
+        documents.update(alerting_collector.collect_alerting(aws, account_id, regions=regions, progress=progress))
     # Taken once every answer is in: a live audit is as of now, and a root use recorded while the
     # credential report was generated must not fall after the as-of time (that reads as ERROR).
     collected_at = (now or _utc_now)()

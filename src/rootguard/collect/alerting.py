@@ -3,29 +3,26 @@
 CIS 4.3's chain (a logging multi-Region trail → CloudWatch Logs → a metric filter → an alarm with
 actions → an SNS topic with a subscriber) and the other alerting paths (EventBridge rules and their
 targets, GuardDuty detectors, the AWS Config root rules). Each answer is stored exactly as
-``aws <service> <operation> --output json`` prints it: paginated operations go through botocore's
-paginators and ``build_full_result``, which is what the AWS CLI itself prints.
+``aws <service> <operation> --output json`` prints it (``rootguard.collect.aws.call``/``paginate``).
 
 Collection runs in two rounds. First every Region on its own (what is listed there); then what those
 listings name: each trail's status and event selectors once, in its home Region (describe-trails
 repeats multi-Region and organization trails in every Region), and the subscriptions of every SNS
-topic an alarm or a rule notifies, in the topic's Region. A refused or failed call becomes its
-error document; the rest goes on.
+topic an alarm or a rule notifies, in the topic's Region. Every call is Region-level evidence
+(``regional=True``): a refused or failed call, or a Region whose endpoint is out of reach, becomes
+its error document and the rest goes on; dead credentials stop the run.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-import botocore.exceptions
-
-from rootguard.collect.aws import Aws, cli_shape, error_code, error_message, fatal
-from rootguard.collect.cloudtrail import enabled_regions
-from rootguard.errors import CredentialsError
+from rootguard.collect.aws import Aws, ErrorDocument, call, paginate
+from rootguard.collect.cloudtrail import RegionListing, enabled_regions
 from rootguard.evidence.store import error_document
 from rootguard.model.operations import (
     ALARMS,
@@ -42,6 +39,16 @@ from rootguard.model.operations import (
     TRAIL_STATUS,
     Operation,
 )
+
+if TYPE_CHECKING:
+    from mypy_boto3_cloudtrail.client import CloudTrailClient
+    from mypy_boto3_cloudwatch.client import CloudWatchClient
+    from mypy_boto3_config.client import ConfigServiceClient
+    from mypy_boto3_ec2.client import EC2Client
+    from mypy_boto3_events.client import EventBridgeClient
+    from mypy_boto3_guardduty.client import GuardDutyClient
+    from mypy_boto3_logs.client import CloudWatchLogsClient
+    from mypy_boto3_sns.client import SNSClient
 
 Progress = Callable[[str], None]
 
@@ -80,69 +87,72 @@ class Topic:
     name: str
 
 
+Client = TypeVar("Client")
+
+
 class Clients:
     """One client per service and Region, made under a lock: boto3 sessions are not thread-safe."""
 
     def __init__(self, aws: Aws) -> None:
         self._aws = aws
-        self._made: dict[tuple[str, str], Any] = {}
+        self._made: dict[tuple[str, str], object] = {}
         self._lock = threading.Lock()
 
-    def __call__(self, service: str, region: str) -> Any:
+    def _get(self, service: str, region: str, make: Callable[..., Client]) -> Client:
         with self._lock:
             key = (service, region)
             if key not in self._made:
-                self._made[key] = self._aws.client(service, region=region, max_pool_connections=POOL_CONNECTIONS)
-            return self._made[key]
+                self._made[key] = make(region, max_pool_connections=POOL_CONNECTIONS)
+            return cast("Client", self._made[key])
 
+    def cloudtrail(self, region: str) -> CloudTrailClient:
+        return self._get("cloudtrail", region, self._aws.cloudtrail)
 
-def call(method: Callable[..., Any], **kwargs: Any) -> Any:
-    """One call, shaped as the CLI prints it; a refusal becomes its error document."""
-    return _guard(lambda: cli_shape(method(**kwargs)))
+    def cloudwatch(self, region: str) -> CloudWatchClient:
+        return self._get("cloudwatch", region, self._aws.cloudwatch)
 
+    def config(self, region: str) -> ConfigServiceClient:
+        return self._get("config", region, self._aws.config)
 
-def paginated(client: Any, operation: str, **kwargs: Any) -> Any:
-    """Every page, merged as the AWS CLI merges them; a failure on any page stores the error, never a part."""
-    return _guard(lambda: cli_shape(client.get_paginator(operation).paginate(**kwargs).build_full_result()))
+    def ec2(self, region: str) -> EC2Client:
+        return self._get("ec2", region, self._aws.ec2)
 
+    def events(self, region: str) -> EventBridgeClient:
+        return self._get("events", region, self._aws.events)
 
-def _guard(run: Callable[[], Any]) -> Any:
-    try:
-        return run()
-    except botocore.exceptions.ClientError as error:
-        raised = fatal(error)
-        if raised is not error:
-            raise raised from None
-        return error_document(error_code(error), error_message(error))
-    except botocore.exceptions.BotoCoreError as error:
-        # A dead session stops the run; a timeout or an endless NextToken loop is this file's error.
-        raised = fatal(error)
-        if isinstance(raised, CredentialsError):
-            raise raised from None
-        return error_document(type(error).__name__, str(error))
+    def guardduty(self, region: str) -> GuardDutyClient:
+        return self._get("guardduty", region, self._aws.guardduty)
+
+    def logs(self, region: str) -> CloudWatchLogsClient:
+        return self._get("logs", region, self._aws.logs)
+
+    def sns(self, region: str) -> SNSClient:
+        return self._get("sns", region, self._aws.sns)
 
 
 def region_documents(clients: Clients, account_id: str, region: str) -> dict[str, Any]:
     """What one Region lists, plus the per-resource files that belong to that Region's listings."""
-    cloudtrail = clients("cloudtrail", region)
-    events = clients("events", region)
-    guardduty = clients("guardduty", region)
-    config = clients("config", region)
+    cloudtrail = clients.cloudtrail(region)
+    events = clients.events(region)
+    guardduty = clients.guardduty(region)
+    config = clients.config(region)
     found: dict[Operation, Any] = {
-        DESCRIBE_TRAILS: call(cloudtrail.describe_trails),
-        METRIC_FILTERS: paginated(clients("logs", region), "describe_metric_filters"),
-        ALARMS: paginated(clients("cloudwatch", region), "describe_alarms"),
-        EVENT_RULES: paginated(events, "list_rules"),
-        GUARDDUTY_DETECTORS: paginated(guardduty, "list_detectors"),
-        CONFIG_RULES: paginated(config, "describe_config_rules"),
-        CONFIG_COMPLIANCE: paginated(config, "describe_compliance_by_config_rule"),
+        DESCRIBE_TRAILS: call(cloudtrail.describe_trails, regional=True),
+        METRIC_FILTERS: paginate(clients.logs(region).get_paginator("describe_metric_filters"), regional=True),
+        ALARMS: paginate(clients.cloudwatch(region).get_paginator("describe_alarms"), regional=True),
+        EVENT_RULES: paginate(events.get_paginator("list_rules"), regional=True),
+        GUARDDUTY_DETECTORS: paginate(guardduty.get_paginator("list_detectors"), regional=True),
+        CONFIG_RULES: paginate(config.get_paginator("describe_config_rules"), regional=True),
+        CONFIG_COMPLIANCE: paginate(config.get_paginator("describe_compliance_by_config_rule"), regional=True),
     }
     documents = {operation.path(account_id, region): document for operation, document in found.items()}
     for rule in _names(found[EVENT_RULES], "Rules", "Name"):
-        documents[RULE_TARGETS.path(account_id, region, rule)] = paginated(events, "list_targets_by_rule", Rule=rule)
+        documents[RULE_TARGETS.path(account_id, region, rule)] = paginate(
+            events.get_paginator("list_targets_by_rule"), regional=True, Rule=rule
+        )
     for detector in _strings(found[GUARDDUTY_DETECTORS], "DetectorIds"):
         documents[GUARDDUTY_DETECTOR.path(account_id, region, detector)] = call(
-            guardduty.get_detector, DetectorId=detector
+            guardduty.get_detector, regional=True, DetectorId=detector
         )
     return documents
 
@@ -197,17 +207,19 @@ def collect_alerting(
     aws: Aws,
     account_id: str,
     *,
-    regions: list[str] | None = None,
+    regions: RegionListing | None = None,
     progress: Progress = lambda _: None,
     max_workers: int = MAX_WORKERS,
 ) -> dict[str, Any]:
-    """Bundle path → document for every alerting operation in every enabled Region."""
+    """Bundle path → document for every alerting operation in every enabled Region.
+
+    ``regions``: the listing already made (``enabled_regions``), else it is made here.
+    """
     clients = Clients(aws)
-    if regions is None:
-        listed = enabled_regions(clients("ec2", aws.region))
-        if isinstance(listed, dict):
-            return unlisted_regions(account_id, aws.region, listed)
-        regions = listed
+    listing = regions if regions is not None else enabled_regions(clients.ec2(aws.region))
+    if listing.error is not None:
+        return unlisted_regions(account_id, aws.region, listing.error)
+    enabled = listing.regions
     documents: dict[str, Any] = {}
     lock = threading.Lock()
     workers = max(1, max_workers)
@@ -216,29 +228,31 @@ def collect_alerting(
         found = region_documents(clients, account_id, region)
         with lock:
             documents.update(found)
-            progress(f"Reading the alerting paths: {region} done ({_done(documents, account_id, regions)})")
+            progress(f"Reading the alerting paths: {region} done ({_done(documents, account_id, enabled)})")
 
-    with ThreadPoolExecutor(max_workers=min(workers, len(regions) or 1)) as pool:
-        list(pool.map(each_region, regions))
+    with ThreadPoolExecutor(max_workers=min(workers, len(enabled) or 1)) as pool:
+        list(pool.map(each_region, enabled))
 
-    trails = trails_named(documents, account_id, regions)
-    topics = topics_named(documents, account_id, regions)
+    trails = trails_named(documents, account_id, enabled)
+    topics = topics_named(documents, account_id, enabled)
     progress(f"Reading the status of {len(trails)} trail(s) and the subscribers of {len(topics)} SNS topic(s)")
 
     def each_trail(trail: Trail) -> dict[str, Any]:
-        client = clients("cloudtrail", trail.home_region)
+        client = clients.cloudtrail(trail.home_region)
         return {
-            TRAIL_STATUS.path(account_id, trail.home_region, trail.name): call(client.get_trail_status, Name=trail.arn),
+            TRAIL_STATUS.path(account_id, trail.home_region, trail.name): call(
+                client.get_trail_status, regional=True, Name=trail.arn
+            ),
             EVENT_SELECTORS.path(account_id, trail.home_region, trail.name): call(
-                client.get_event_selectors, TrailName=trail.arn
+                client.get_event_selectors, regional=True, TrailName=trail.arn
             ),
         }
 
     def each_topic(topic: Topic) -> dict[str, Any]:
-        client = clients("sns", topic.region)
+        client = clients.sns(topic.region)
         return {
-            TOPIC_SUBSCRIPTIONS.path(account_id, topic.region, topic.name): paginated(
-                client, "list_subscriptions_by_topic", TopicArn=topic.arn
+            TOPIC_SUBSCRIPTIONS.path(account_id, topic.region, topic.name): paginate(
+                client.get_paginator("list_subscriptions_by_topic"), regional=True, TopicArn=topic.arn
             )
         }
 
@@ -249,7 +263,7 @@ def collect_alerting(
     return dict(sorted(documents.items()))
 
 
-def unlisted_regions(account_id: str, region: str, refusal: dict[str, Any]) -> dict[str, Any]:
+def unlisted_regions(account_id: str, region: str, refusal: ErrorDocument) -> dict[str, Any]:
     """The Regions could not be listed: every Region-level file of the session's Region says why.
 
     Storing nothing would let a bundle look like an account without trails or alarms; an error in
@@ -266,7 +280,7 @@ def _folder(operation: Operation, account_id: str, region: str) -> str:
     return operation.path(account_id, region).removesuffix(".json") + "/"
 
 
-def _done(documents: dict[str, Any], account_id: str, regions: list[str]) -> str:
+def _done(documents: dict[str, Any], account_id: str, regions: Sequence[str]) -> str:
     done = sum(1 for region in regions if DESCRIBE_TRAILS.path(account_id, region) in documents)
     return f"{done}/{len(regions)} Regions"
 

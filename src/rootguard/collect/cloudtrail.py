@@ -15,17 +15,18 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import botocore.exceptions
-
-from rootguard.collect.aws import Aws, cli_shape, error_code, error_message, fatal
+from rootguard.collect.aws import Aws, ErrorDocument, PageLimit, call, paginate
 from rootguard.collect.iam import caller_identity
-from rootguard.errors import CredentialsError
 from rootguard.evidence.cloudtrail import lookup_path
-from rootguard.evidence.store import error_document
 from rootguard.model.activity import LOOKUP_EVENTS_REACH
+
+if TYPE_CHECKING:
+    from mypy_boto3_cloudtrail.client import CloudTrailClient
+    from mypy_boto3_ec2.client import EC2Client
 
 REQUIRED_ACTIONS = ("ec2:DescribeRegions", "cloudtrail:LookupEvents")
 
@@ -36,7 +37,8 @@ QUESTIONS: tuple[tuple[str, str, str], ...] = (
 )
 RATE_PER_SECOND = 2.0
 MAX_PAGES = 2000
-"""A guard against an endless NextToken loop: 100,000 events per question and Region."""
+"""A guard against an endless run of NextTokens (botocore stops a repeated one): 100,000 events per question
+and Region."""
 
 Progress = Callable[[int, int], None]
 
@@ -63,64 +65,49 @@ class RateLimiter:
             self._sleep(wait)
 
 
-def enabled_regions(ec2: Any) -> list[str] | dict[str, Any]:
-    """The Regions enabled for the account, or the error document when that cannot be listed."""
-    try:
-        answer = ec2.describe_regions(AllRegions=False)
-    except botocore.exceptions.ClientError as error:
-        raised = fatal(error)
-        if raised is not error:
-            raise raised from None
-        return error_document(error_code(error), error_message(error))
-    except botocore.exceptions.BotoCoreError as error:
-        return _unanswered(error)
-    return sorted(
-        region["RegionName"]
-        for region in answer.get("Regions", [])
-        if region.get("OptInStatus", "opt-in-not-required") != "not-opted-in"
+@dataclass(frozen=True)
+class RegionListing:
+    """The Regions enabled for the account (sorted), or why they could not be listed (``ec2:DescribeRegions``).
+
+    Exactly one of the two says something: when ``error`` is the stored error document, ``regions`` is empty.
+    """
+
+    regions: tuple[str, ...] = ()
+    error: ErrorDocument | None = None
+
+
+def enabled_regions(ec2: EC2Client) -> RegionListing:
+    """The Regions enabled for the account; a refused or unanswered listing is its error document."""
+    answer = call(ec2.describe_regions, regional=True, AllRegions=False)
+    if "Error" in answer:
+        return RegionListing(error=answer)
+    return RegionListing(
+        tuple(
+            sorted(
+                region["RegionName"]
+                for region in answer.get("Regions", [])
+                if region.get("OptInStatus", "opt-in-not-required") != "not-opted-in"
+            )
+        )
     )
 
 
-def _unanswered(error: botocore.exceptions.BotoCoreError) -> dict[str, Any]:
-    """A call that got no answer: credentials that cannot be refreshed stop the run; anything else
-    (a timeout, one Region's endpoint out of reach) is stored, and root-activity reports it."""
-    raised = fatal(error)
-    if isinstance(raised, CredentialsError):
-        raise raised from None
-    return error_document(type(error).__name__, str(error))
-
-
 def lookup_region(
-    client: Any, question: tuple[str, str, str], since: datetime, until: datetime, limiter: RateLimiter
-) -> dict[str, Any]:
+    client: CloudTrailClient, question: tuple[str, str, str], since: datetime, until: datetime, limiter: RateLimiter
+) -> Any:
     """Every page of one question in one Region, merged as the AWS CLI merges them."""
     _, key, value = question
-    events: list[Any] = []
-    token: str | None = None
-    for _ in range(MAX_PAGES):
-        limiter.acquire()
-        request: dict[str, Any] = {
-            "LookupAttributes": [{"AttributeKey": key, "AttributeValue": value}],
-            "StartTime": since,
-            "EndTime": until,
-            "MaxResults": 50,
-        }
-        if token:
-            request["NextToken"] = token
-        try:
-            page = client.lookup_events(**request)
-        except botocore.exceptions.ClientError as error:
-            raised = fatal(error)
-            if raised is not error:
-                raise raised from None
-            return error_document(error_code(error), error_message(error))
-        except botocore.exceptions.BotoCoreError as error:
-            return _unanswered(error)
-        events.extend(cli_shape(page.get("Events", [])))
-        token = page.get("NextToken")
-        if not token:
-            return {"Events": events}
-    return error_document("TooManyPages", f"stopped after {MAX_PAGES} pages; narrow --since")
+    return paginate(
+        client.get_paginator("lookup_events"),
+        regional=True,
+        lists=("Events",),
+        pace=limiter.acquire,
+        limit=PageLimit(MAX_PAGES, "narrow --since"),
+        LookupAttributes=[{"AttributeKey": key, "AttributeValue": value}],
+        StartTime=since,
+        EndTime=until,
+        MaxResults=50,
+    )
 
 
 def lookup_root_events(
@@ -128,25 +115,24 @@ def lookup_root_events(
     *,
     since: datetime,
     until: datetime,
-    regions: list[str] | None = None,
+    regions: RegionListing | None = None,
     progress: Progress | None = None,
     max_workers: int = 32,
 ) -> dict[str, Any]:
     """``{"<region>/<question>": document}`` for every enabled Region; ``{"regions": error}`` if unlisted.
 
-    Regions run in parallel (each has its own request budget); a Region's questions run in turn.
+    ``regions``: the listing already made (``enabled_regions``), else it is made here. Regions run in
+    parallel (each has its own request budget); a Region's questions run in turn.
     """
-    if regions is None:
-        listed = enabled_regions(aws.client("ec2"))
-        if isinstance(listed, dict):
-            return {"regions": listed}
-        regions = listed
-    total = len(regions) * len(QUESTIONS)
+    listing = regions if regions is not None else enabled_regions(aws.ec2())
+    if listing.error is not None:
+        return {"regions": listing.error}
+    total = len(listing.regions) * len(QUESTIONS)
     results: dict[str, Any] = {}
     lock = threading.Lock()
 
     def run(region: str) -> None:
-        client = aws.client("cloudtrail", region=region)
+        client = aws.cloudtrail(region)
         limiter = RateLimiter(RATE_PER_SECOND)
         for question in QUESTIONS:
             document = lookup_region(client, question, since, until, limiter)
@@ -155,8 +141,8 @@ def lookup_root_events(
                 if progress is not None:
                     progress(len(results), total)
 
-    with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(regions)))) as pool:
-        list(pool.map(run, regions))
+    with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(listing.regions)))) as pool:
+        list(pool.map(run, listing.regions))
     return dict(sorted(results.items()))
 
 
@@ -168,7 +154,7 @@ def lookup_documents(
     aws: Aws, *, since: datetime, until: datetime, progress: Progress | None = None
 ) -> tuple[str, dict[str, Any]]:
     """The account id and its LookupEvents documents keyed by bundle path."""
-    identity = caller_identity(aws.client("sts"))
+    identity = caller_identity(aws.sts())
     account_id = str(identity.get("Account"))
     return account_id, bundle_documents(
         account_id, lookup_root_events(aws, since=since, until=until, progress=progress)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import botocore.exceptions
-
-from rootguard.collect.aws import cli_shape, error_code, error_message, fatal
+from rootguard.collect.aws import call, paginate
+from rootguard.errors import CredentialsError
 from rootguard.evidence.store import error_document
+
+if TYPE_CHECKING:
+    from mypy_boto3_iam.client import IAMClient
+    from mypy_boto3_sts.client import STSClient
 
 Sleep = Callable[[float], None]
 Clock = Callable[[], float]
@@ -20,24 +23,8 @@ FIRST_DELAY, MAX_DELAY = 0.25, 8.0
 RETRY_REPORT = frozenset({"ReportInProgress", "ReportNotPresent", "ReportExpired"})
 
 
-def call_as_document(operation: Callable[..., Any], **kwargs: Any) -> Any:
-    """Call AWS; a refusal becomes the contract's error document, a dead session an exception."""
-    try:
-        return cli_shape(operation(**kwargs))
-    except botocore.exceptions.ClientError as error:
-        raised = fatal(error)
-        if raised is not error:
-            raise raised from None
-        return error_document(error_code(error), error_message(error))
-    except botocore.exceptions.BotoCoreError as error:
-        raised = fatal(error)
-        if raised is not error:
-            raise raised from None
-        return error_document(type(error).__name__, str(error))
-
-
 def credential_report(
-    iam: Any, *, timeout: float = REPORT_TIMEOUT, sleep: Sleep = time.sleep, clock: Clock = time.monotonic
+    iam: IAMClient, *, timeout: float = REPORT_TIMEOUT, sleep: Sleep = time.sleep, clock: Clock = time.monotonic
 ) -> Any:
     """Generate the report if needed and fetch it, polling with backoff up to ``timeout`` seconds.
 
@@ -48,10 +35,10 @@ def credential_report(
     delay = FIRST_DELAY
     last_state = "not started"
     while True:
-        generated = call_as_document(iam.generate_credential_report)
+        generated = call(iam.generate_credential_report)
         denied_generation = "Error" in generated
         if denied_generation or generated.get("State") == "COMPLETE":
-            report = call_as_document(iam.get_credential_report)
+            report = call(iam.get_credential_report)
             if "Error" not in report:
                 return report
             code = report["Error"]["Code"]
@@ -72,27 +59,22 @@ def credential_report(
         delay = min(delay * 2, MAX_DELAY)
 
 
-def account_summary(iam: Any) -> Any:
-    return call_as_document(iam.get_account_summary)
+def account_summary(iam: IAMClient) -> Any:
+    return call(iam.get_account_summary)
 
 
-def virtual_mfa_devices(iam: Any) -> Any:
+def virtual_mfa_devices(iam: IAMClient) -> Any:
     """Every page of ListVirtualMFADevices, merged as the AWS CLI merges them."""
-    devices: list[Any] = []
-    marker: str | None = None
-    while True:
-        page = call_as_document(iam.list_virtual_mfa_devices, **({"Marker": marker} if marker else {}))
-        if "Error" in page:
-            return page  # a partial list is never stored as if it were whole
-        devices.extend(page.get("VirtualMFADevices", []))
-        marker = page.get("Marker") if page.get("IsTruncated") else None
-        if not marker:
-            return {"VirtualMFADevices": devices}
+    return paginate(iam.get_paginator("list_virtual_mfa_devices"), lists=("VirtualMFADevices",))
 
 
-def caller_identity(sts: Any) -> Any:
+def caller_identity(sts: STSClient) -> Any:
     """GetCallerIdentity needs no permission; failing here means the credentials are unusable."""
-    try:
-        return cli_shape(sts.get_caller_identity())
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
-        raise fatal(error) from None
+    identity = call(sts.get_caller_identity)
+    if "Error" in identity:
+        error = identity["Error"]
+        raise CredentialsError(
+            f"AWS did not say which account these credentials belong to (sts:GetCallerIdentity: "
+            f"{error['Code']}: {error['Message']})"
+        )
+    return identity

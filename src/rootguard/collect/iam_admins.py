@@ -10,10 +10,10 @@ only (``--region`` or the profile's), so "no instance" means "none visible there
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rootguard.analysis.policy_eval import administrators
-from rootguard.collect.iam import call_as_document
+from rootguard.collect.aws import call, paginate
 from rootguard.model.account_settings import ROOT_ADJACENT_ACTIONS
 from rootguard.model.authorization import authorization_details_from_document, principal_resource
 from rootguard.model.gaps import MalformedEvidence
@@ -25,73 +25,42 @@ from rootguard.model.operations import (
     SSO_INSTANCES,
 )
 
+if TYPE_CHECKING:
+    from mypy_boto3_iam.client import IAMClient
+    from mypy_boto3_sso_admin.client import SSOAdminClient
+
 _DETAIL_LISTS = ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies")
 
 
-def authorization_details(iam: Any) -> Any:
+def authorization_details(iam: IAMClient) -> Any:
     """Every page of GetAccountAuthorizationDetails, merged as the AWS CLI merges them (the four lists)."""
-    merged: dict[str, list[Any]] = {key: [] for key in _DETAIL_LISTS}
-    marker: str | None = None
-    while True:
-        page = call_as_document(iam.get_account_authorization_details, **({"Marker": marker} if marker else {}))
-        if "Error" in page:
-            return page  # a partial list is never stored as if it were whole
-        for key in _DETAIL_LISTS:
-            merged[key].extend(page.get(key, []))
-        marker = page.get("Marker") if page.get("IsTruncated") else None
-        if not marker:
-            return merged
+    return paginate(iam.get_paginator("get_account_authorization_details"), lists=_DETAIL_LISTS)
 
 
-def password_policy(iam: Any) -> Any:
+def password_policy(iam: IAMClient) -> Any:
     """NoSuchEntity (no policy set) is stored as AWS's error document; the evidence reads it as "no policy"."""
-    return call_as_document(iam.get_account_password_policy)
+    return call(iam.get_account_password_policy)
 
 
-def account_aliases(iam: Any) -> Any:
-    aliases: list[str] = []
-    marker: str | None = None
-    while True:
-        page = call_as_document(iam.list_account_aliases, **({"Marker": marker} if marker else {}))
-        if "Error" in page:
-            return page
-        aliases.extend(page.get("AccountAliases", []))
-        marker = page.get("Marker") if page.get("IsTruncated") else None
-        if not marker:
-            return {"AccountAliases": aliases}
+def account_aliases(iam: IAMClient) -> Any:
+    return paginate(iam.get_paginator("list_account_aliases"), lists=("AccountAliases",))
 
 
-def identity_center_instances(sso_admin: Any) -> Any:
-    instances: list[Any] = []
-    token: str | None = None
-    while True:
-        page = call_as_document(sso_admin.list_instances, **({"NextToken": token} if token else {}))
-        if "Error" in page:
-            return page
-        instances.extend(page.get("Instances", []))
-        token = page.get("NextToken")
-        if not token:
-            return {"Instances": instances}
+def identity_center_instances(sso_admin: SSOAdminClient) -> Any:
+    return paginate(sso_admin.get_paginator("list_instances"), lists=("Instances",))
 
 
-def simulate(iam: Any, principal_arn: str) -> Any:
+def simulate(iam: IAMClient, principal_arn: str) -> Any:
     """SimulatePrincipalPolicy for the root-adjacent actions on ``*``, every page merged (EvaluationResults)."""
-    results: list[Any] = []
-    marker: str | None = None
-    while True:
-        arguments: dict[str, Any] = {"PolicySourceArn": principal_arn, "ActionNames": list(ROOT_ADJACENT_ACTIONS)}
-        if marker:
-            arguments["Marker"] = marker
-        page = call_as_document(iam.simulate_principal_policy, **arguments)
-        if "Error" in page:
-            return page
-        results.extend(page.get("EvaluationResults", []))
-        marker = page.get("Marker") if page.get("IsTruncated") else None
-        if not marker:
-            return {"EvaluationResults": results}
+    return paginate(
+        iam.get_paginator("simulate_principal_policy"),
+        lists=("EvaluationResults",),
+        PolicySourceArn=principal_arn,
+        ActionNames=list(ROOT_ADJACENT_ACTIONS),
+    )
 
 
-def admin_documents(iam: Any, sso_admin: Any, account_id: str, region: str) -> dict[str, Any]:
+def admin_documents(iam: IAMClient, sso_admin: SSOAdminClient, account_id: str, region: str) -> dict[str, Any]:
     """Bundle path → document for everything the administrator checks read."""
     details = authorization_details(iam)
     documents: dict[str, Any] = {

@@ -18,15 +18,17 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import closing
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import botocore.exceptions
-
-from rootguard.collect.aws import Aws, error_code, error_message, fatal
+from rootguard.collect.aws import Aws, ErrorDocument, call, paginate
 from rootguard.errors import UsageError
 from rootguard.model.activity import SkippedSource, TrailRecord, TrailScan
 from rootguard.trail import is_skipped_name, merge_scans, scan_bytes
 from rootguard.trail.paths import Period
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3.client import S3Client
+    from mypy_boto3_s3.type_defs import GetObjectOutputTypeDef
 
 REQUIRED_ACTIONS = ("s3:ListBucket", "s3:GetObject")
 """``s3:ListBucket`` allows ListObjectsV2."""
@@ -56,7 +58,7 @@ def scan_s3(
 ) -> TrailScan:
     """Every root record and AssumeRoot call in the CloudTrail objects under ``uri`` for the period."""
     bucket, prefix = parse_uri(uri)
-    client = aws.client("s3", max_pool_connections=max_workers)
+    client = aws.s3(max_pool_connections=max_workers)
     lister = Lister(client, bucket)
     period = Period.around(since, until)
     with ThreadPoolExecutor(max_workers, thread_name_prefix="rootguard-s3") as pool:
@@ -74,28 +76,27 @@ def scan_s3(
 class Lister:
     """ListObjectsV2 with pagination; a failed listing is recorded in ``skipped`` and yields None."""
 
-    def __init__(self, client: Any, bucket: str) -> None:
+    def __init__(self, client: S3Client, bucket: str) -> None:
         self.client, self.bucket = client, bucket
         self.skipped: list[SkippedSource] = []
 
     def children(self, prefix: str) -> list[str] | None:
         """The folders directly under ``prefix`` (full prefixes ending in ``/``)."""
-        pages = self._pages(prefix, Delimiter="/")
-        return None if pages is None else [c["Prefix"] for page in pages for c in page.get("CommonPrefixes", [])]
+        listed = self._listing(prefix, Delimiter="/")
+        return None if listed is None else [c["Prefix"] for c in listed.get("CommonPrefixes", [])]
 
     def objects(self, prefix: str) -> list[str]:
         """Every key under ``prefix``, less folder markers, digests and Insights."""
-        pages = self._pages(prefix)
-        keys = (o["Key"] for page in pages or [] for o in page.get("Contents", []))
+        listed = self._listing(prefix)
+        keys = (o["Key"] for o in (listed or {}).get("Contents", []))
         return [key for key in keys if not key.endswith("/") and not is_skipped_name(key)]
 
-    def _pages(self, prefix: str, **extra: str) -> list[dict[str, Any]] | None:
-        paginator = self.client.get_paginator("list_objects_v2")
-        try:
-            return list(paginator.paginate(Bucket=self.bucket, Prefix=prefix, **extra))
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
-            self.skipped.append(SkippedSource(f"s3://{self.bucket}/{prefix}", _reason("ListObjectsV2", error)))
+    def _listing(self, prefix: str, **extra: Any) -> dict[str, Any] | None:
+        listed = paginate(self.client.get_paginator("list_objects_v2"), Bucket=self.bucket, Prefix=prefix, **extra)
+        if "Error" in listed:
+            self.skipped.append(SkippedSource(f"s3://{self.bucket}/{prefix}", _reason("ListObjectsV2", listed)))
             return None
+        return dict(listed)
 
 
 def layout_days(lister: Lister, pool: ThreadPoolExecutor, prefix: str, days: list[date]) -> list[str] | None:
@@ -159,28 +160,26 @@ def _day_path(day: date) -> str:
     return f"{day.year:04d}/{day.month:02d}/{day.day:02d}"
 
 
-def _fetch(client: Any, bucket: str, key: str) -> TrailScan:
+def _fetch(client: S3Client, bucket: str, key: str) -> TrailScan:
     name = f"s3://{bucket}/{key}"
-    try:
-        body = client.get_object(Bucket=bucket, Key=key)["Body"]
-        with closing(body):
-            data: bytes = body.read()
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
+    answer = call(client.get_object, read=_body, Bucket=bucket, Key=key)
+    if isinstance(answer, dict):
         return TrailScan(
-            files=1, records=0, root_records=(), skipped=(SkippedSource(name, _reason("GetObject", error)),)
+            files=1, records=0, root_records=(), skipped=(SkippedSource(name, _reason("GetObject", answer)),)
         )
-    return scan_bytes(name, data)
+    return scan_bytes(name, answer)
 
 
-def _reason(operation: str, error: Exception) -> str:
-    """The skipped source's reason; credential failures stop the whole scan instead."""
-    raised = fatal(error)
-    if raised is not error:
-        raise raised from None
-    if isinstance(error, botocore.exceptions.ClientError):
-        message = error_message(error)
-        return f"{operation} failed: {error_code(error)}" + (f" ({message})" if message else "")
-    return f"{operation} failed: {type(error).__name__}: {error}"
+def _body(answer: GetObjectOutputTypeDef) -> bytes:
+    """The object's bytes, read inside the call: a read that fails is the GET's failure."""
+    with closing(answer["Body"]) as body:
+        return body.read()
+
+
+def _reason(operation: str, failed: ErrorDocument) -> str:
+    """The skipped source's reason (credential failures stop the whole scan instead)."""
+    code, message = failed["Error"]["Code"], failed["Error"]["Message"]
+    return f"{operation} failed: {code}" + (f" ({message})" if message else "")
 
 
 def _fetch_all(
