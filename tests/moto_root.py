@@ -72,7 +72,7 @@ NO_ALERTING = dict.fromkeys(("root-usage-alarm", "root-alerting", "root-config-r
 ENABLED_REGIONS = ("eu-west-1", "us-east-1")
 NOT_OPTED_IN = "ap-east-1"
 """Listed by DescribeRegions as ``not-opted-in``: rootguard must not ask it anything."""
-STATUSES = ("PASS", "FAIL", "MANUAL", "ERROR", "NOT_APPLICABLE")
+STATUSES = ("PASS", "FAIL", "MANUAL", "ERROR", "NOT_APPLICABLE", "SKIPPED")
 
 _ISO = "%Y-%m-%dT%H:%M:%S+00:00"
 

@@ -581,7 +581,7 @@ class TestLookup:
         assert document["events"] == live["events"]
         assert document["sessions"] == live["sessions"]
 
-    def test_no_cloudtrail_skips_lookup_events_and_root_activity_errors(
+    def test_no_cloudtrail_skips_lookup_events_and_the_checks_that_need_them(
         self, bad_server: MotoRoot, tmp_path: Path
     ) -> None:
         bad_server.cloudtrail.lookups.clear()
@@ -606,10 +606,14 @@ class TestLookup:
         assert code == 1, stderr
         findings = findings_by_id(report)
         activity = findings["root-activity"]
-        assert activity["status"] == "ERROR"
-        assert f"{ACCOUNT_ID}/cloudtrail-logs/: the bundle holds no CloudTrail evidence" in activity["message"]
-        assert "cloudtrail:LookupEvents" in activity["message"], "the fix names the permission"
-        assert [g["kind"] for g in activity["evidence"]["gaps"]] == ["not-collected"]
+        assert activity["status"] == "SKIPPED", "the user's choice is not a failure to evaluate"
+        assert "--no-cloudtrail was given" in activity["message"]
+        assert activity["evidence"] == {"skipped": ["--no-cloudtrail was given"]}
+        for check_id in ("root-usage-alarm", "root-alerting", "root-config-rules"):
+            assert findings[check_id]["status"] == "SKIPPED"
+            assert "--no-alerting was given" in findings[check_id]["message"]
+        assert report["summary"]["SKIPPED"] == 4
+        assert report["summary"]["ERROR"] == 0
         assert findings["root-recent-use"]["status"] == "FAIL", "the other checks are unaffected"
 
         assert collect.returncode == 0, collect.stderr
@@ -635,7 +639,9 @@ def test_a_region_that_refuses_lookup_events_makes_root_activity_error(tmp_path:
     assert code == 3, stderr
     findings = findings_by_id(report)
     assert {k: f["status"] for k, f in findings.items() if f["status"] != "PASS"} == {"root-activity": "ERROR"}
-    assert report["summary"] == {"PASS": len(CHECK_IDS) - 1, "FAIL": 0, "MANUAL": 0, "ERROR": 1, "NOT_APPLICABLE": 0}
+    assert report["summary"] == {
+        "PASS": len(CHECK_IDS) - 1, "FAIL": 0, "MANUAL": 0, "ERROR": 1, "NOT_APPLICABLE": 0, "SKIPPED": 0
+    }  # fmt: skip
     assert asked.count(("eu-west-1", None)) == len(QUESTIONS), "a refusal is stored, not retried or paged"
 
     activity = findings["root-activity"]

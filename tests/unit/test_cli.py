@@ -40,7 +40,7 @@ def test_demo_json_follows_the_contract(capsys: pytest.CaptureFixture[str]) -> N
                 "frameworks", "evidence", "remediation",
             }  # fmt: skip
             assert finding["resource"] == f"arn:aws:iam::{account['account_id']}:root"
-    assert set(report["summary"]) == {"PASS", "FAIL", "MANUAL", "ERROR", "NOT_APPLICABLE"}
+    assert set(report["summary"]) == {"PASS", "FAIL", "MANUAL", "ERROR", "NOT_APPLICABLE", "SKIPPED"}
     assert sum(report["summary"].values()) == 2 * len(CHECK_IDS)
     prod = {f["check_id"]: f["status"] for f in report["accounts"][0]["findings"]}
     assert prod == {

@@ -6,7 +6,7 @@ The command line parses options and renders; everything between lives here and i
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +17,7 @@ from rootguard.config.settings import Settings
 from rootguard.evidence.assemble import assemble
 from rootguard.evidence.bundle import open_bundle
 from rootguard.evidence.store import MemoryStore
+from rootguard.model.evidence import Source
 from rootguard.model.findings import AuditReport
 
 if TYPE_CHECKING:
@@ -32,9 +33,16 @@ class LiveSource:
     profile: str | None = None
     region: str | None = None
     lookup: bool = True
-    """CloudTrail LookupEvents in every enabled Region (root-activity reports ERROR without it)."""
+    """CloudTrail LookupEvents in every enabled Region (root-activity is SKIPPED without it)."""
     alerting: bool = True
-    """The alerting paths in every enabled Region (the alerting checks report ERROR without them)."""
+    """The alerting paths in every enabled Region (the alerting checks are SKIPPED without them)."""
+
+    @property
+    def skipped(self) -> dict[Source, str]:
+        """What the user chose not to collect, and the flag that said so."""
+        left_out = {Source.CLOUDTRAIL: self.lookup, Source.ALERTING: self.alerting}
+        flags = {Source.CLOUDTRAIL: "--no-cloudtrail", Source.ALERTING: "--no-alerting"}
+        return {source: f"{flags[source]} was given" for source, collected in left_out.items() if not collected}
 
 
 def audit_bundle(
@@ -62,6 +70,7 @@ def audit_live(
         save_collection(collection, save_to, force=force)
     store = MemoryStore(collection.documents)
     evidence = assemble(store, collection.accounts, collection.collected_at, source="live")
+    evidence = replace(evidence, skipped=live.skipped)
     ctx = context(settings, as_of or collection.collected_at, collection.collected_at)
     return evaluate(evidence, ctx, select_checks(settings.check_ids))
 

@@ -6,12 +6,12 @@ description) rather than dropped, so a finding is never silently absent.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rootguard import __version__
 from rootguard.checks import ALL_CHECKS, CheckSpec, EvaluationContext, Outcome
 from rootguard.errors import UsageError
-from rootguard.model.evidence import AccountEvidence, Evidence
+from rootguard.model.evidence import AccountEvidence, Evidence, Source
 from rootguard.model.findings import AccountResult, AuditReport, Finding, Status
 
 
@@ -22,7 +22,7 @@ def evaluate(
     notes: tuple[str, ...] = (),
 ) -> AuditReport:
     accounts = tuple(
-        AccountResult(account.account_id, tuple(_run(spec, account, ctx) for spec in checks))
+        AccountResult(account.account_id, tuple(_run(spec, account, ctx, evidence.skipped) for spec in checks))
         for account in evidence.accounts
     )
     return AuditReport(
@@ -30,9 +30,12 @@ def evaluate(
     )
 
 
-def _run(spec: CheckSpec, account: AccountEvidence, ctx: EvaluationContext) -> Finding:
+def _run(
+    spec: CheckSpec, account: AccountEvidence, ctx: EvaluationContext, skipped: Mapping[Source, str]
+) -> Finding:
+    left_out = [skipped[source] for source in sorted(spec.needs) if source in skipped]
     try:
-        outcome = spec.evaluate(account, ctx)
+        outcome = _skipped(spec, left_out) if left_out else spec.evaluate(account, ctx)
     except Exception as error:  # a bug must still leave a finding, never silence
         outcome = Outcome(
             Status.ERROR,
@@ -49,6 +52,15 @@ def _run(spec: CheckSpec, account: AccountEvidence, ctx: EvaluationContext) -> F
         frameworks=spec.frameworks,
         evidence=outcome.evidence,
         remediation=spec.remediation,
+    )
+
+
+def _skipped(spec: CheckSpec, reasons: list[str]) -> Outcome:
+    needed = " and ".join(sorted(source.value for source in spec.needs))
+    return Outcome(
+        Status.SKIPPED,
+        f"Not evaluated: {'; '.join(reasons)}. This check needs the {needed} evidence; collect it to judge.",
+        {"skipped": reasons},
     )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from rootguard.model.approvals import Approval
 from rootguard.model.break_glass import BreakGlass
-from rootguard.model.evidence import AccountEvidence
+from rootguard.model.evidence import AccountEvidence, Source
 from rootguard.model.findings import Severity, Status
 from rootguard.model.gaps import Gap
 from rootguard.model.thresholds import DEFAULT_WINDOW_DAYS, Thresholds
@@ -57,6 +57,8 @@ class CheckSpec:
     """Framework id → requirement ids; empty when no benchmark names the control."""
     remediation: str
     evaluate: Evaluate
+    needs: frozenset[Source] = frozenset()
+    """Optional sources this check cannot judge without; when the user left one out, it is SKIPPED."""
 
 
 def check(
@@ -66,11 +68,12 @@ def check(
     severity: Severity,
     frameworks: Mapping[str, tuple[str, ...]],
     remediation: str,
+    needs: frozenset[Source] = frozenset(),
 ) -> Callable[[Evaluate], CheckSpec]:
     """Turn an evaluate function into a CheckSpec; registration is explicit in ``checks/__init__``."""
 
     def wrap(evaluate: Evaluate) -> CheckSpec:
-        return CheckSpec(check_id, title, severity, frameworks, remediation, evaluate)
+        return CheckSpec(check_id, title, severity, frameworks, remediation, evaluate, needs)
 
     return wrap
 

@@ -14,7 +14,7 @@ from datetime import timedelta
 from rootguard.analysis.root_activity import analyze
 from rootguard.checks.registry import EvaluationContext, Outcome, check, cis, errored, failed_at, passed
 from rootguard.model.activity import LOOKUP_EVENTS_REACH, ActivityEvent, Category, TrailScan
-from rootguard.model.evidence import AccountEvidence
+from rootguard.model.evidence import AccountEvidence, Source
 from rootguard.model.findings import Severity
 from rootguard.model.gaps import Gap, GapKind
 from rootguard.model.timestamps import format_timestamp
@@ -62,6 +62,7 @@ def _listing(events: list[ActivityEvent]) -> str:
 
 @check(
     "root-activity",
+    needs=frozenset({Source.CLOUDTRAIL}),
     title="No unapproved root activity in CloudTrail",
     severity=Severity.HIGH,
     frameworks=cis("1.7", "1.6", "2.6"),

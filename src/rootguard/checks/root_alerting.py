@@ -17,7 +17,7 @@ from rootguard.analysis.root_paths import Outcome as PathOutcome
 from rootguard.analysis.root_paths import Reach, eventbridge_path, guardduty_path, read_only_note
 from rootguard.checks.registry import EvaluationContext, Outcome, check, errored, failed, passed
 from rootguard.checks.root_usage_alarm import summarize
-from rootguard.model.evidence import AccountEvidence
+from rootguard.model.evidence import AccountEvidence, Source
 from rootguard.model.findings import Severity, Status
 from rootguard.model.gaps import Gap
 from rootguard.remediation.catalog import remediation_hint
@@ -27,6 +27,7 @@ _CHAIN_REACH = {ChainState.COMPLETE: Reach.PERSON, ChainState.UNKNOWN: Reach.UNK
 
 @check(
     "root-alerting",
+    needs=frozenset({Source.ALERTING}),
     title="A root use reaches a person (alarm, EventBridge rule or routed GuardDuty finding)",
     severity=Severity.HIGH,
     frameworks={},

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from rootguard.checks.registry import EvaluationContext, Outcome, check, errored, failed_at, passed
 from rootguard.model.alerting import AlertingEvidence
-from rootguard.model.evidence import AccountEvidence
+from rootguard.model.evidence import AccountEvidence, Source
 from rootguard.model.findings import Severity
 from rootguard.model.gaps import Gap
 from rootguard.remediation.catalog import remediation_hint
@@ -37,6 +37,7 @@ class _Seen:
 
 @check(
     "root-config-rules",
+    needs=frozenset({Source.ALERTING}),
     title="AWS Config rules watch root's MFA and access keys",
     severity=Severity.LOW,
     frameworks={},

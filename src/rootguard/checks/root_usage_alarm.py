@@ -15,7 +15,7 @@ from rootguard.analysis.alarm_links import Link, LinkName, LinkState
 from rootguard.analysis.alarm_replay import describe_replay, replay
 from rootguard.checks.registry import EvaluationContext, Outcome, check, cis, errored, failed, passed
 from rootguard.model.activity import TrailScan
-from rootguard.model.evidence import AccountEvidence
+from rootguard.model.evidence import AccountEvidence, Source
 from rootguard.model.findings import Severity
 from rootguard.model.gaps import Gap
 from rootguard.remediation.catalog import remediation_hint
@@ -48,6 +48,7 @@ def fix_for(link: Link) -> str:
 
 @check(
     "root-usage-alarm",
+    needs=frozenset({Source.ALERTING}),
     title="Root use trips a CloudWatch alarm that reaches a confirmed subscriber",
     severity=Severity.MEDIUM,
     frameworks=cis("4.3", "4.3", "5.3"),

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 from rootguard.model.account_settings import AccountAliases, IdentityCenter, PasswordPolicy, Simulation
 from rootguard.model.activity import TrailScan
@@ -14,6 +15,15 @@ from rootguard.model.authorization import AuthorizationDetails
 from rootguard.model.credential_report import CredentialReport
 from rootguard.model.gaps import Gap
 from rootguard.model.iam import AccountSummary, CallerIdentity, VirtualMfaDevices
+
+
+class Source(StrEnum):
+    """Evidence a user may choose not to collect; checks that need it are then SKIPPED, not ERROR."""
+
+    CLOUDTRAIL = "cloudtrail"
+    """CloudTrail LookupEvents (``--no-cloudtrail``)."""
+    ALERTING = "alerting"
+    """The alerting paths in every Region (``--no-alerting``)."""
 
 
 @dataclass(frozen=True)
@@ -62,3 +72,5 @@ class Evidence:
     accounts: tuple[AccountEvidence, ...]
     source: str
     """Where it came from, for the report: a bundle path, ``demo`` or ``live``."""
+    skipped: Mapping[Source, str] = field(default_factory=dict)
+    """Sources left out by the user's choice, with the reason shown in the SKIPPED findings."""

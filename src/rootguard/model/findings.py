@@ -15,6 +15,8 @@ class Status(StrEnum):
     MANUAL = "MANUAL"
     ERROR = "ERROR"
     NOT_APPLICABLE = "NOT_APPLICABLE"
+    SKIPPED = "SKIPPED"
+    """Not run because the user chose so (``--no-alerting``, ``--no-cloudtrail``); never a failure (contract §3)."""
 
 
 class Severity(StrEnum):
@@ -66,7 +68,7 @@ class AuditReport:
         return counts
 
     def exit_code(self, fail_on: Severity) -> int:
-        """Contract §2: 1 on a FAIL at or above ``fail_on``, else 3 on any ERROR, else 0."""
+        """Contract §2: 1 on a FAIL at or above ``fail_on``, else 3 on any ERROR, else 0 (SKIPPED never counts)."""
         findings = [finding for account in self.accounts for finding in account.findings]
         if any(f.status is Status.FAIL and f.severity.rank >= fail_on.rank for f in findings):
             return 1

@@ -21,7 +21,10 @@ STYLES = {
     Status.ERROR: "bold magenta",
     Status.MANUAL: "bold yellow",
     Status.NOT_APPLICABLE: "dim",
+    Status.SKIPPED: "dim",
 }
+OPTIONAL_IN_SUMMARY = frozenset({Status.SKIPPED})
+"""Statuses the summary line names only when some finding has them."""
 
 
 def render_table(report: AuditReport, *, color: bool = False, width: int = 120) -> str:
@@ -73,7 +76,8 @@ def _details(finding: Finding) -> Text:
 def _summary(report: AuditReport) -> Text:
     counts = report.count()
     summary = Text("Summary: ", style="bold")
-    for index, status in enumerate(Status):
+    shown = [s for s in Status if counts[s] or s not in OPTIONAL_IN_SUMMARY]
+    for index, status in enumerate(shown):
         if index:
             summary.append(" · ")
         summary.append(f"{counts[status]} {status.value}", style=STYLES[status] if counts[status] else "")
