@@ -406,3 +406,18 @@ def test_fixes_name_what_they_act_on() -> None:
     assert f"aws cloudtrail start-logging --name {TRAIL}" in verdict(builder).message
     pending = put(alerting(), TOPIC_SUBSCRIPTIONS, HOME, {"Subscriptions": [subscription(confirmed=False)]}, TOPIC_NAME)
     assert f"aws sns subscribe --topic-arn {topic_arn()} " in verdict(pending).message
+
+
+def test_no_trail_where_a_region_was_unread_is_an_error_naming_that_region() -> None:
+    """A Region whose describe-trails failed is never taken as empty: not FAIL, but ERROR naming it."""
+    builder = alerting()
+    trails(builder, regions=(HOME,))
+    put(builder, DESCRIBE_TRAILS, OTHER, DENIED)
+    outcome = verdict(builder)
+    assert outcome.status is Status.ERROR, outcome.message
+    assert f"the trails of {OTHER}" in outcome.message
+    assert "no trail is listed in the 1 other Region(s) read" in outcome.message
+    assert [g["source"] for g in outcome.evidence["gaps"]] == [DESCRIBE_TRAILS.path(builder.account, OTHER)]
+    # The opposite: with every Region read and empty, the chain is proven broken.
+    trails(builder)
+    assert verdict(builder).status is Status.FAIL

@@ -106,6 +106,16 @@ def _chains(alerting: AlertingEvidence) -> Iterator[Chain]:
     # listing shows every trail that could qualify; a denied Region hides only single-Region trails.
     trails = {trail.arn: trail for listing in readable for trail in listing}
     if not trails:
+        unread = {region: data.trails for region, data in own.regions.items() if isinstance(data.trails, Gap)}
+        if unread:
+            # "No trail" is proven only where describe-trails was read: an unread Region is named, never
+            # taken as empty, and the verdict waits for it (ERROR), whatever the other Regions say.
+            detail = (
+                f"the trails of {', '.join(sorted(unread))} (no trail is listed in the {len(readable)} "
+                "other Region(s) read)"
+            )
+            yield Chain((Link(LinkName.TRAIL, LinkState.UNKNOWN, detail, tuple(unread.values())),))
+            return
         detail = f"no trail is listed in the {len(readable)} Region(s) read"
         yield Chain((Link(LinkName.TRAIL, LinkState.BROKEN, detail),))
         return
