@@ -159,6 +159,19 @@ def test_mfa_off_and_password_unknown_is_error() -> None:
     assert outcome.status is Status.ERROR
 
 
+def test_a_past_password_use_does_not_claim_root_holds_a_password() -> None:
+    """The summary lacks AccountPasswordPresent; the report's password_last_used proves a password existed
+    then, not that root holds one now (it may have been deleted since): ERROR, and no such claim."""
+    builder = AccountBuilder().root(mfa_active="false", password_last_used=ago(days=30)).summary(mfa=0, password=None)
+    outcome = run(root_mfa, builder)
+    assert outcome.status is Status.ERROR
+    assert outcome.message.count("holds a password") == outcome.message.count("whether root holds a password")
+    assert "AccountPasswordPresent" in outcome.message
+    # With the summary's flag, the same report fails on the password.
+    held = AccountBuilder().root(mfa_active="false", password_last_used=ago(days=30)).summary(mfa=0, password=1)
+    assert run(root_mfa, held).status is Status.FAIL
+
+
 def test_mfa_live_summary_wins_over_older_report() -> None:
     outcome = run(root_mfa, AccountBuilder().root(mfa_active="false").summary(mfa=1))
     assert outcome.status is Status.PASS

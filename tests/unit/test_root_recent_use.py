@@ -9,6 +9,7 @@ import pytest
 from builders import AS_OF, AccountBuilder, ago, approval, context, iso, root_cells, user_cells
 from rootguard.checks.root_usage import root_recent_use
 from rootguard.model.findings import Status
+from rootguard.model.operations import CREDENTIAL_REPORT
 
 
 def verdict(builder: AccountBuilder, **ctx: object):  # type: ignore[no-untyped-def]
@@ -132,10 +133,19 @@ def test_window_boundary(days: int, window: int, status: Status) -> None:
     assert verdict(AccountBuilder().root(password_last_used=ago(days=days)), window=window).status is status
 
 
-def test_as_of_moves_the_window() -> None:
+def test_as_of_moves_the_window_but_never_past_what_the_report_covers() -> None:
+    """A use 3 days before collection is outside a 90-day window 100 days later, but the report, generated
+    at collection, says nothing of those 100 days: not PASS (MANUAL, with the unseen span)."""
     builder = AccountBuilder().root(password_last_used=ago(days=3))
     later = verdict(builder, as_of=AS_OF + timedelta(days=100))
-    assert later.status is Status.PASS
+    assert later.status is Status.MANUAL
+    assert "100 days before the as-of time" in later.message
+    assert later.evidence["uncovered"]["to"] == "2027-02-28T12:00:00Z"
+    # The same report, as of a time it covers, still passes.
+    fresh = AccountBuilder().rows(
+        [root_cells(password_last_used=ago(days=3))], generated=AS_OF + timedelta(days=100) - timedelta(hours=1)
+    )
+    assert verdict(fresh, as_of=AS_OF + timedelta(days=100)).status is Status.PASS
 
 
 def test_use_after_the_as_of_time_hides_the_window_so_it_is_an_error() -> None:
@@ -171,13 +181,45 @@ def test_approval_must_cover_every_recent_use() -> None:
     assert "CHG-1042" in outcome.message
 
 
-def test_stale_report_is_said() -> None:
+def test_a_report_older_than_aws_four_hours_cannot_pass() -> None:
     builder = AccountBuilder().rows(
         [root_cells(password_last_used=ago(days=200))], generated=AS_OF - timedelta(hours=7)
     )
     outcome = verdict(builder)
-    assert outcome.status is Status.PASS
-    assert "7 hours before collection" in outcome.message
+    assert outcome.status is Status.MANUAL
+    assert "7 hours before the as-of time" in outcome.message
+    assert "No root use in the 90-day window" in outcome.message, "what the report shows is still said"
+    weeks = AccountBuilder().rows([root_cells(password_last_used=ago(days=200))], generated=AS_OF - timedelta(days=30))
+    assert "30 days before the as-of time" in verdict(weeks).message, "an age in days is said in days"
+
+
+def test_a_use_proven_by_a_stale_report_still_fails() -> None:
+    builder = AccountBuilder().rows([root_cells(password_last_used=ago(days=40))], generated=AS_OF - timedelta(days=30))
+    assert verdict(builder).status is Status.FAIL
+
+
+def test_a_report_without_generated_time_cannot_pass() -> None:
+    builder = AccountBuilder().root(password_last_used=ago(days=200))
+    document = builder.documents[CREDENTIAL_REPORT.path(builder.account)]
+    del document["GeneratedTime"]
+    outcome = verdict(builder)
+    assert outcome.status is Status.MANUAL
+    assert "no GeneratedTime" in outcome.message
+
+
+def test_a_second_or_foreign_root_row_is_corrupt_evidence() -> None:
+    twice = AccountBuilder().rows([root_cells(password_last_used=ago(days=200)), root_cells()])
+    outcome = verdict(twice)
+    assert outcome.status is Status.ERROR
+    assert "2 <root_account> rows" in outcome.message
+    foreign = AccountBuilder().rows([root_cells(account="999999999999", password_last_used=ago(days=200))])
+    outcome = verdict(foreign)
+    assert outcome.status is Status.ERROR
+    assert "not the root user of account 123456789012" in outcome.message
+    gov = AccountBuilder(partition="aws-us-gov").rows(
+        [root_cells(partition="aws-us-gov", password_last_used=ago(days=200))]
+    )
+    assert verdict(gov).status is Status.PASS, "any partition's root ARN of this account is its own"
 
 
 def test_fresh_report_is_not_called_stale() -> None:

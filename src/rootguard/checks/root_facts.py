@@ -21,27 +21,50 @@ from rootguard.model.evidence import AccountEvidence
 from rootguard.model.gaps import Gap, GapKind
 from rootguard.model.iam import AccountSummary
 from rootguard.model.operations import ACCOUNT_SUMMARY, CREDENTIAL_REPORT
-from rootguard.model.timestamps import format_timestamp
+from rootguard.model.timestamps import format_timestamp, span
 
 STALE_REPORT = timedelta(hours=4)
 GOVCLOUD = "aws-us-gov"
 
 
 def root_row(account: AccountEvidence) -> CredentialReportRow | Gap:
-    """The report's ``<root_account>`` row, or why there is none. A missing row is never silence."""
+    """The report's one ``<root_account>`` row, or why there is none. A missing row is never silence.
+
+    AWS writes exactly one root row, whose ARN is the audited account's root: a second root row, or one
+    naming another account, is corrupt evidence (ERROR), never a row to pick from.
+    """
     report = account.credential_report
     if isinstance(report, Gap):
         return report
-    root = report.root
-    if root is not None:
+    roots = [row for row in report.rows if row.is_root]
+    source = CREDENTIAL_REPORT.path(account.account_id)
+    fix = "generate a fresh report (`aws iam generate-credential-report`) and collect again"
+    if len(roots) > 1:
+        arns = ", ".join(sorted({row.arn for row in roots}))
+        reason = f"the credential report has {len(roots)} <root_account> rows ({arns}); AWS writes one."
+        return Gap(GapKind.MALFORMED, source, reason, fix)
+    if roots:
+        root = roots[0]
+        if not is_root_arn_of(root.arn, account.account_id):
+            reason = (
+                f"the <root_account> row names {root.arn!r}, not the root user of account {account.account_id}: "
+                "the report belongs to another account or was altered."
+            )
+            return Gap(GapKind.MALFORMED, source, reason, fix)
         return root
     problems = f" Unparsed lines: {'; '.join(report.problems)}." if report.problems else ""
     return Gap(
         kind=GapKind.INCOMPLETE,
-        source=CREDENTIAL_REPORT.path(account.account_id),
+        source=source,
         reason=f"the credential report has no <root_account> row.{problems}",
-        fix="generate a fresh report (`aws iam generate-credential-report`) and collect again",
+        fix=fix,
     )
+
+
+def is_root_arn_of(arn: str, account_id: str) -> bool:
+    """``arn:<partition>:iam::<account>:root`` for this account, in any partition."""
+    parts = arn.split(":")
+    return len(parts) == 6 and parts[0] == "arn" and parts[2] == "iam" and parts[4] == account_id and parts[5] == "root"
 
 
 def report_age_note(account: AccountEvidence, collected_at: datetime) -> str:
@@ -52,13 +75,34 @@ def report_age_note(account: AccountEvidence, collected_at: datetime) -> str:
     age = collected_at - report.generated_time
     if age <= STALE_REPORT:
         return ""
-    hours = int(age.total_seconds() // 3600)
     return (
         f" Note: the credential report was generated at {format_timestamp(report.generated_time)}, "
-        f"{hours} hours before collection; anything since then is not in it."
+        f"{span(age)} before collection; anything since then is not in it."
     )
 
 
+def report_coverage_gap(account: AccountEvidence, as_of: datetime) -> Gap | None:
+    """Why the report cannot speak for the time up to ``as_of``, or None when it can.
+
+    AWS serves a cached report up to 4 hours old, so that much lag is the report's nature; beyond it
+    (an old report, or an as-of time after collection) the span from generation to as-of is unseen.
+    """
+    report = account.credential_report
+    if not isinstance(report, CredentialReport):
+        return None
+    source = CREDENTIAL_REPORT.path(account.account_id)
+    fix = "generate a fresh report (`aws iam generate-credential-report`) and collect again"
+    if report.generated_time is None:
+        reason = "the file does not say when the report was generated (no GeneratedTime), so what it covers is unknown."
+        return Gap(GapKind.INCOMPLETE, source, reason, fix)
+    lag = as_of - report.generated_time
+    if lag <= STALE_REPORT:
+        return None
+    reason = (
+        f"the report was generated at {format_timestamp(report.generated_time)}, {span(lag)} before the as-of time "
+        f"{format_timestamp(as_of)}: root use from then to the as-of time would not be in it."
+    )
+    return Gap(GapKind.INCOMPLETE, source, reason, fix + ", or evaluate with an --as-of within 4 hours of the report")
 def flag(value: FlagValue) -> bool | None:
     """A report flag as a boolean, ``None`` for sentinels and unreadable text."""
     return value if isinstance(value, bool) else None
@@ -164,12 +208,10 @@ def _password(account: AccountEvidence) -> Fact:
     if isinstance(summary, AccountSummary) and summary.password_present is not None:
         return Fact(summary.password_present, f"AccountPasswordPresent={int(summary.password_present)}")
     if isinstance(row, CredentialReportRow):
+        # A past password_last_used proves a password existed then, not that root holds one now.
         enabled = flag(row.password_enabled)
         if enabled is not None:
             return Fact(enabled, f"credential report password_enabled={row.raw['password_enabled']}")
-        if isinstance(row.password_last_used, datetime):
-            used = format_timestamp(row.password_last_used)
-            return Fact(True, f"the root password was used at {used}")
     return Fact(None, gaps=_gaps(account, "AccountPasswordPresent", ("password_enabled", "password_last_used")))
 
 

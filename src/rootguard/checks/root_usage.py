@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from rootguard.checks.registry import EvaluationContext, Outcome, check, cis, errored, failed, passed
-from rootguard.checks.root_facts import describe_cell, report_age_note, root_row
+from rootguard.checks.root_facts import describe_cell, report_age_note, report_coverage_gap, root_row
 from rootguard.model.approvals import Approval, find_approval
-from rootguard.model.credential_report import CredentialReportRow, DateValue, Sentinel, Unreadable
+from rootguard.model.credential_report import CredentialReport, CredentialReportRow, DateValue, Sentinel, Unreadable
 from rootguard.model.evidence import AccountEvidence
-from rootguard.model.findings import Severity
+from rootguard.model.findings import Severity, Status
 from rootguard.model.gaps import Gap, GapKind
 from rootguard.model.operations import CREDENTIAL_REPORT
 from rootguard.model.timestamps import describe_age, format_timestamp
@@ -109,10 +109,31 @@ def root_recent_use(account: AccountEvidence, ctx: EvaluationContext) -> Outcome
             "generate a fresh report (`aws iam generate-credential-report`) and collect again",
         )
         return errored("Cannot rule out recent root use.", gap, **evidence)
+    uncovered = report_coverage_gap(account, ctx.as_of)
+    if recent:
+        approved = _approved_text(recent).strip()
+        verdict = f"Every root use in the {ctx.window_days}-day window that the report shows was approved. {approved}"
+    else:
+        verdict = _quiet_message(dated, uses, ctx)
+    if uncovered is not None:
+        # No PASS without proven coverage: what the report shows holds, the span after it is unseen.
+        return Outcome(
+            Status.MANUAL,
+            f"{verdict} The report does not cover the time up to the as-of time: {uncovered.reason} "
+            f"Confirm that span from CloudTrail (`rootguard activity`), or {uncovered.fix}.",
+            {**evidence, "uncovered": {"from": _generated(account), "to": format_timestamp(ctx.as_of)}},
+        )
     if recent:
         approved = _approved_text(recent).strip()
         return passed(f"Every root use in the {ctx.window_days}-day window was approved. {approved}{note}", **evidence)
-    return passed(_quiet_message(dated, uses, ctx) + note, **evidence)
+    return passed(verdict + note, **evidence)
+
+
+def _generated(account: AccountEvidence) -> str | None:
+    report = account.credential_report
+    if isinstance(report, CredentialReport) and report.generated_time is not None:
+        return format_timestamp(report.generated_time)
+    return None
 
 
 def _approved_text(recent: list[DatedUse]) -> str:

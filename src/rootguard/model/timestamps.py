@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 
 def parse_timestamp(text: str) -> datetime:
@@ -38,6 +38,11 @@ def describe_age(moment: datetime, as_of: datetime) -> str:
     if seconds < 0:
         return f"{_span(-seconds)} after the as-of time"
     return f"{_span(seconds)} before the as-of time"
+
+
+def span(delta: timedelta) -> str:
+    """A positive duration in the unit a reader expects: days from two days on, else hours, else minutes."""
+    return _span(delta.total_seconds())
 
 
 def _span(seconds: float) -> str:
