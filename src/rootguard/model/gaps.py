@@ -40,7 +40,8 @@ class Gap:
 
     def explain(self) -> str:
         """One sentence for a finding message: what is missing, why, and how to fix it."""
-        return f"{self.source}: {self.reason} Fix: {self.fix}"
+        fix = self.fix if self.fix.endswith((".", ")", "`")) else f"{self.fix}."
+        return f"{self.source}: {self.reason} Fix: {fix}"
 
 
 class MalformedEvidence(ValueError):
