@@ -91,6 +91,10 @@ def run(args: argparse.Namespace) -> int:
     elif args.evidence is not None:
         report = audit.audit_bundle(args.evidence, settings, as_of=args.as_of)
     else:
+        if args.save_evidence is not None:
+            from rootguard.app.files import check_output_dir  # noqa: PLC0415
+
+            check_output_dir(args.save_evidence, force=args.force)  # before any AWS call
         live = audit.LiveSource(
             profile=args.profile, region=args.region, lookup=not args.no_cloudtrail, alerting=not args.no_alerting
         )

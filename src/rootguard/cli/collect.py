@@ -35,7 +35,9 @@ def add_parser(commands: options.Commands, aws: options.Parser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from rootguard.app import audit  # noqa: PLC0415
+    from rootguard.app.files import check_output_dir  # noqa: PLC0415
 
+    check_output_dir(args.out, force=args.force)  # before any AWS call: never collect for nothing
     live = audit.LiveSource(
         profile=args.profile, region=args.region, lookup=not args.no_cloudtrail, alerting=not args.no_alerting
     )

@@ -7,8 +7,6 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from rootguard.errors import OutputError
-
 
 class OutputFormat(StrEnum):
     TABLE = "table"
@@ -16,15 +14,14 @@ class OutputFormat(StrEnum):
 
 
 def emit(text: str, output: Path | None) -> None:
-    """Write the rendered report to stdout or a file."""
+    """Write the rendered report to stdout or a file (owner-only, atomic, never through a link)."""
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise OutputError(f"cannot write the report to {output}: {error.strerror or error}") from None
+    from rootguard.app.files import write_report  # noqa: PLC0415 - only reports written to a file need it
+
+    write_report(output, text)
 
 
 def now() -> datetime:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from rootguard.cli import options
-from rootguard.errors import OutputError, UsageError
+from rootguard.errors import UsageError
 
 REMEDIATE_EXAMPLES = """\
 examples:
@@ -82,13 +82,6 @@ def _failing_checks(args: argparse.Namespace) -> set[str]:
 
 
 def _write(files: dict[str, bytes], out: Path, *, force: bool) -> None:
-    existing = [name for name in files if (out / name).exists()]
-    if existing and not force:
-        raise OutputError(f"{out / existing[0]} already exists; pass --force to overwrite")
-    try:
-        for name, content in files.items():
-            target = out / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
-    except OSError as error:
-        raise OutputError(f"cannot write templates under {out}: {error.strerror or error}") from None
+    from rootguard.app.files import write_templates  # noqa: PLC0415
+
+    write_templates(files, out, force=force)

@@ -14,6 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from rootguard.evidence import files
+from rootguard.evidence.files import Kind, RefusedPath
 from rootguard.model.activity import SkippedSource, TrailRecord, TrailScan
 from rootguard.model.gaps import Gap, GapKind
 
@@ -63,24 +65,56 @@ def describe_error_document(document: Any) -> str | None:
 
 
 def scan_directory(root: Path, account_id: str) -> TrailScan | Gap:
-    """Scan ``<root>/<account>/cloudtrail-logs/``; paths in the result are relative to the bundle."""
-    folder = root / logs_prefix(account_id)
-    if not folder.is_dir():
-        return not_collected(account_id)
-    from rootguard.trail import scan_paths  # noqa: PLC0415 - only bundles with CloudTrail files need it
+    """Scan ``<root>/<account>/cloudtrail-logs/``; paths in the result are relative to the bundle.
 
-    scan = _relative(scan_paths([folder]), root)
+    Only regular files inside the folder reach the trail readers: a link (to a file or a folder),
+    a FIFO or a device is never read and is reported as a skipped source, so it can neither add
+    records from outside the bundle nor hide that something was not read.
+    """
+    prefix = logs_prefix(account_id).rstrip("/")
+    try:
+        kind = files.kind_inside(root, prefix)
+    except RefusedPath as error:
+        return _refused_only(error.path, error.reason)
+    if kind is Kind.ABSENT:
+        return not_collected(account_id)
+    if kind is Kind.LINK:
+        return _refused_only(prefix, files.LINK)
+    if kind is not Kind.DIR:
+        return _refused_only(prefix, "is not a folder")
+    regular: list[str] = []
+    refused: list[SkippedSource] = []
+    from rootguard.trail import scan_paths  # noqa: PLC0415 - only bundles with CloudTrail files need it
+    from rootguard.trail.paths import is_skipped_name  # noqa: PLC0415
+
+    for path, found in sorted(files.walk_inside(root, prefix, hidden=False)):
+        if found is Kind.FILE:
+            regular.append(path)
+        elif is_skipped_name(path):
+            continue
+        elif found is Kind.LINK:
+            refused.append(SkippedSource(path, f"{files.LINK}: it was not read"))
+        elif found is Kind.UNREADABLE:
+            refused.append(SkippedSource(path, "cannot list folder"))
+        else:
+            refused.append(SkippedSource(path, "is not a regular file (a FIFO, socket or device): it was not read"))
+    scan = (
+        _relative(scan_paths([root / path for path in regular]), root)
+        if regular
+        else TrailScan(files=0, records=0, root_records=())
+    )
     scan = _explain_errors(scan, root)
+    if refused:
+        scan = replace(scan, skipped=tuple(sorted((*scan.skipped, *refused), key=lambda s: (s.path, s.reason))))
     if scan.files == 0 and not scan.skipped:
         return empty_folder(account_id)
-    lookups = folder / LOOKUP_FOLDER
-    lookup_files = sum(1 for f in lookups.rglob("*.json") if f.is_file()) if lookups.is_dir() else 0
-    return replace(scan, lookup_only=lookup_files >= scan.files, earliest_delivery=earliest_delivery(folder))
+    lookups = f"{prefix}/{LOOKUP_FOLDER}/"
+    lookup_files = sum(1 for path in regular if path.startswith(lookups) and path.endswith(".json"))
+    return replace(scan, lookup_only=lookup_files >= scan.files, earliest_delivery=_earliest(regular))
 
 
-def earliest_delivery(folder: Path) -> datetime | None:
-    """The earliest delivery stamp among the log file names under ``folder`` (digests excluded)."""
-    return _earliest([path.as_posix() for path in folder.rglob("*_CloudTrail_*")])
+def _refused_only(path: str, reason: str) -> TrailScan:
+    return TrailScan(files=0, records=0, root_records=(), skipped=(SkippedSource(path, f"{reason}: it was not read"),))
 
 
 def _earliest(paths: list[str]) -> datetime | None:
@@ -142,10 +176,9 @@ def _explain_errors(scan: TrailScan, root: Path) -> TrailScan:
     explained = []
     for skipped in scan.skipped:
         reason = None
-        file = root / skipped.path
-        if f"/{LOOKUP_FOLDER}/" in f"/{skipped.path}" and file.is_file() and file.stat().st_size < 1 << 20:
+        if f"/{LOOKUP_FOLDER}/" in f"/{skipped.path}":
             try:
-                reason = describe_error_document(json.loads(file.read_bytes()))
+                reason = describe_error_document(json.loads(files.read_inside(root, skipped.path, max_bytes=1 << 20)))
             except (OSError, ValueError):
                 reason = None
         explained.append(SkippedSource(skipped.path, reason) if reason else skipped)

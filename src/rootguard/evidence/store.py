@@ -9,11 +9,14 @@ offline audit of the bundle it saved give the same answer.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from rootguard.evidence import cloudtrail as trail_evidence
+from rootguard.evidence import files
+from rootguard.evidence.files import Kind, RefusedPath
 from rootguard.model.activity import TrailScan
 from rootguard.model.gaps import Gap, GapKind, MalformedEvidence
 from rootguard.model.operations import GLOBAL, Operation
@@ -110,22 +113,42 @@ class DirectoryStore:
         return self._cache[path]
 
     def regions(self, account_id: str) -> tuple[str, ...]:
-        folder = self._root / account_id
-        if not folder.is_dir():
+        # A linked Region folder is listed, so its files are refused (ERROR) rather than silently absent.
+        try:
+            if files.kind_inside(self._root, account_id) is not Kind.DIR:
+                return ()
+            with os.scandir(self._root / account_id) as entries:
+                found = {e.name for e in entries if e.is_symlink() or e.is_dir(follow_symlinks=False)}
+        except OSError:
             return ()
-        return tuple(sorted(p.name for p in folder.iterdir() if p.is_dir() and p.name not in NOT_REGIONS))
+        return tuple(sorted(found - NOT_REGIONS))
 
     def trail(self, account_id: str) -> TrailScan | Gap:
         return trail_evidence.scan_directory(self._root, account_id)
 
     def _load(self, operation: Operation, account_id: str, region: str, resource: str | None) -> Any | Gap:
         path = operation.path(account_id, region, resource)
-        file = self._root / path
-        if not file.is_file():
-            return _not_collected(operation, account_id, region, resource)
         try:
-            document = json.loads(file.read_bytes())
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            data = files.read_inside(self._root, path)
+        except (FileNotFoundError, NotADirectoryError):
+            return _not_collected(operation, account_id, region, resource)
+        except RefusedPath as refused:
+            return Gap(
+                kind=GapKind.MALFORMED,
+                source=path,
+                reason=f"{refused.path} {refused.reason}; only regular files inside the bundle are read.",
+                fix=f"replace it with a regular file holding the output of `{operation.command(region, resource)}`",
+            )
+        except OSError as error:
+            return Gap(
+                kind=GapKind.MALFORMED,
+                source=path,
+                reason=f"the file cannot be read ({error.strerror or error}).",
+                fix=f"make it readable, or replace it with the output of `{operation.command(region, resource)}`",
+            )
+        try:
+            document = json.loads(data)
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
             return Gap(
                 kind=GapKind.MALFORMED,
                 source=path,

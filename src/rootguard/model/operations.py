@@ -13,6 +13,49 @@ from dataclasses import dataclass
 GLOBAL = "global"
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
+_ACCOUNT_ID = re.compile(r"\d{12}")
+
+
+def is_account_id(value: object) -> bool:
+    """A 12-digit AWS account id, as a string (leading zeros matter)."""
+    return isinstance(value, str) and _ACCOUNT_ID.fullmatch(value) is not None
+
+
+def relative_path_problem(relative: str) -> str | None:
+    """Why ``relative`` cannot name a file inside a bundle, or None when it can.
+
+    A bundle path is relative, uses ``/``, and every part is a plain name: no empty part, no ``.``
+    or ``..``, no NUL.
+    """
+    if not relative:
+        return "it is empty"
+    if "\0" in relative:
+        return "it holds a NUL character"
+    if relative.startswith("/"):
+        return "it is absolute"
+    parts = relative.split("/")
+    if ".." in parts:
+        return "it leaves the bundle (`..`)"
+    if "" in parts or "." in parts:
+        return "it has an empty or `.` part"
+    return None
+
+
+def bundle_path_problem(relative: str) -> str | None:
+    """Why ``relative`` cannot be an evidence file rootguard writes, or None: a safe relative path
+    (``relative_path_problem``) without backslashes (a separator elsewhere), under a 12-digit account
+    folder. Every value from AWS that becomes part of a path passes here before anything is written."""
+    problem = relative_path_problem(relative)
+    if problem is not None:
+        return problem
+    if "\\" in relative:
+        return "it holds a backslash"
+    account, _, rest = relative.partition("/")
+    if not is_account_id(account):
+        return f"its account folder {account!r} is not a 12-digit account id"
+    if not rest:
+        return "it names an account folder, not a file in it"
+    return None
 
 
 def encode_name(name: str) -> str:
