@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
+from pathlib import Path
+
+import pytest
 
 from builders import AS_OF, AccountBuilder, context
+from rootguard.app.audit import audit_bundle
 from rootguard.app.evaluate import evaluate
 from rootguard.checks import ALL_CHECKS
+from rootguard.config.settings import Settings
+from rootguard.errors import BundleError
+from rootguard.evidence.bundle import open_bundle, write_bundle
 from rootguard.model.evidence import Evidence, Source
 from rootguard.model.findings import Severity, Status
 
@@ -56,3 +64,35 @@ def test_skipped_never_changes_the_exit_code() -> None:
         ),
     )
     assert clean.exit_code(Severity.LOW) == 0
+
+
+def test_a_bundle_remembers_what_was_left_out(tmp_path: Path) -> None:
+    """collect --no-alerting writes the choice into the manifest, so an offline audit says SKIPPED, not ERROR."""
+    builder = AccountBuilder()
+    bundle = tmp_path / "bundle"
+    write_bundle(
+        bundle, builder.documents, (builder.account,), AS_OF, skipped={Source.ALERTING: "--no-alerting was given"}
+    )
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    assert manifest["skipped"] == {"alerting": "--no-alerting was given"}
+    report = audit_bundle(bundle, Settings())
+    statuses = {f.check_id: f.status for f in report.accounts[0].findings}
+    assert {c for c, s in statuses.items() if s is Status.SKIPPED} == {
+        "root-usage-alarm", "root-alerting", "root-config-rules"
+    }  # fmt: skip
+
+
+def test_a_manifest_without_skipped_skips_nothing_and_unknown_sources_are_ignored(tmp_path: Path) -> None:
+    builder = AccountBuilder()
+    bundle = tmp_path / "bundle"
+    write_bundle(bundle, builder.documents, (builder.account,), AS_OF)
+    assert "skipped" not in json.loads((bundle / "manifest.json").read_text())
+    assert open_bundle(bundle).evidence.skipped == {}
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    manifest["skipped"] = {"cloudtrail": "--no-cloudtrail was given", "some-future-source": "later"}
+    (bundle / "manifest.json").write_text(json.dumps(manifest))
+    assert open_bundle(bundle).evidence.skipped == {Source.CLOUDTRAIL: "--no-cloudtrail was given"}
+    manifest["skipped"] = ["alerting"]
+    (bundle / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(BundleError, match="skipped must map evidence sources"):
+        open_bundle(bundle)

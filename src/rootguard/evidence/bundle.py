@@ -24,7 +24,7 @@ import secrets
 import shutil
 from collections.abc import Mapping
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -44,7 +44,7 @@ from rootguard.evidence.manifest import (
     verify_checksums,
 )
 from rootguard.evidence.store import DirectoryStore
-from rootguard.model.evidence import Evidence
+from rootguard.model.evidence import Evidence, Source
 from rootguard.model.operations import bundle_path_problem, is_account_id
 from rootguard.model.timestamps import format_timestamp
 
@@ -65,7 +65,7 @@ def open_bundle(root: Path, source: str | None = None) -> OpenedBundle:
     check_account_folders(root, manifest)
     notes = verify_checksums(root, manifest)
     evidence = assemble(DirectoryStore(root), manifest.accounts, manifest.collected_at, source or str(root))
-    return OpenedBundle(evidence=evidence, notes=notes)
+    return OpenedBundle(evidence=replace(evidence, skipped=manifest.skipped), notes=notes)
 
 
 def check_output_dir(out: Path, *, force: bool = False) -> None:
@@ -121,6 +121,7 @@ def write_bundle(
     collected_at: datetime,
     *,
     force: bool = False,
+    skipped: Mapping[Source, str] | None = None,
 ) -> None:
     """Write ``documents`` (bundle path → JSON value, or raw bytes such as a CloudTrail ``.json.gz``)
     and the manifest under ``out``; raise ``OutputError`` before writing anything when a path is not
@@ -133,6 +134,8 @@ def write_bundle(
         "accounts": list(accounts),
         "sha256": checksums,
     }
+    if skipped:
+        manifest["skipped"] = {source.value: reason for source, reason in sorted(skipped.items())}
     manifest_bytes = (json.dumps(manifest, indent=2) + "\n").encode()
     check_output_dir(out, force=force)
     try:

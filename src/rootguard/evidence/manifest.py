@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from rootguard.errors import BundleError
 from rootguard.evidence.files import Kind, RefusedPath, kind_inside, read_inside, walk_inside
+from rootguard.model.evidence import Source
 from rootguard.model.operations import is_account_id, relative_path_problem
 from rootguard.model.timestamps import parse_timestamp
 
@@ -35,6 +36,8 @@ class Manifest:
     collected_at: datetime
     accounts: tuple[str, ...]
     sha256: dict[str, str] | None
+    skipped: dict[Source, str] = field(default_factory=dict)
+    """Evidence the collection left out by the user's choice (``--no-cloudtrail``, ``--no-alerting``)."""
 
 
 def read_manifest(root: Path) -> Manifest:
@@ -104,7 +107,18 @@ def _validate(document: Any, file: Path) -> Manifest:
     sha256 = document.get("sha256")
     if sha256 is not None and (not isinstance(sha256, dict) or not all(isinstance(v, str) for v in sha256.values())):
         raise BundleError(f"{file}: sha256 must map relative paths to hex digests")
-    return Manifest(collected_at=collected_at, accounts=tuple(accounts), sha256=sha256)
+    return Manifest(
+        collected_at=collected_at, accounts=tuple(accounts), sha256=sha256, skipped=_skipped(document, file)
+    )
+
+
+def _skipped(document: dict[str, Any], file: Path) -> dict[Source, str]:
+    """``"skipped": {"alerting": "--no-alerting was given"}``; sources this version does not know are ignored."""
+    skipped = document.get("skipped", {})
+    if not isinstance(skipped, dict) or not all(isinstance(v, str) for v in skipped.values()):
+        raise BundleError(f"{file}: skipped must map evidence sources (cloudtrail, alerting) to reasons")
+    known = {source.value: source for source in Source}
+    return {known[name]: reason for name, reason in skipped.items() if name in known}
 
 
 def verify_checksums(root: Path, manifest: Manifest) -> tuple[str, ...]:
