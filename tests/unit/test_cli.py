@@ -223,3 +223,11 @@ def test_permissions_prints_a_valid_policy(capsys: pytest.CaptureFixture[str]) -
     actions = {a for statement in policy["Statement"] for a in statement["Action"]}
     assert {"iam:GetCredentialReport", "cloudtrail:LookupEvents", "s3:GetObject"} <= actions
     assert all(statement["Effect"] == "Allow" for statement in policy["Statement"])
+
+
+@pytest.mark.parametrize("name", ["-", "/dev/stdout"])
+def test_output_to_standard_output_by_name(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """/dev/stdout is a link, and report files never follow links: its name means stdout itself."""
+    code, out, err = run(capsys, "audit", "--demo", "--format", "json", "--output", name)
+    assert code == 1, err
+    assert json.loads(out)["schema"] == "rootguard/report@1"

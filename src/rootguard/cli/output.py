@@ -13,9 +13,13 @@ class OutputFormat(StrEnum):
     JSON = "json"
 
 
+STDOUT_NAMES = frozenset({"-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"})
+"""Names of standard output a user may pass as --output (they are links, which report files never follow)."""
+
+
 def emit(text: str, output: Path | None) -> None:
     """Write the rendered report to stdout or a file (owner-only, atomic, never through a link)."""
-    if output is None:
+    if output is None or str(output) in STDOUT_NAMES:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
