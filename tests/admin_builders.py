@@ -35,6 +35,11 @@ def document(*statements: dict[str, Any]) -> dict[str, Any]:
     return {"Version": "2012-10-17", "Statement": list(statements)}
 
 
+def assume(principal: Any, action: Any = "sts:AssumeRole", effect: str = "Allow", **extra: Any) -> dict[str, Any]:
+    """A trust-policy statement: ``principal`` ("*" or {"AWS": …}) may (or, with effect="Deny", may not) ``action``."""
+    return {"Effect": effect, "Principal": principal, "Action": action, **extra}
+
+
 def people_trust(account: str) -> dict[str, Any]:
     return document(
         {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"}, "Action": "sts:AssumeRole"}

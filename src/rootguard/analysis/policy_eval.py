@@ -18,8 +18,17 @@ The rules, chosen so that rootguard never calls someone an administrator who is 
   its Denies count like the identity's.
 - ``AdministratorAccess`` (``arn:<partition>:iam::aws:policy/AdministratorAccess``) is read from the
   evidence like any policy; when its document is absent, AWS's published document is assumed and
-  the assessment says so. Any other policy whose document is absent makes a grant conditional at
-  best (its Denies are unknown).
+  the assessment says so.
+- Any other document the answer depends on that cannot be read (a managed policy or permissions
+  boundary the authorization details do not hold, one listed without its default version, a document
+  that does not parse, a group that is not in the details) makes the principal *unknown*
+  (``AdminLevel.UNKNOWN``, each document in ``missing`` with the command that reads it), unless the
+  documents that can be read already prove it is not an administrator (no grant at all and nothing
+  unread that could grant, a boundary that does not allow everything, a denied family). Unknown is
+  never "not an administrator": the checks report it as ERROR when no administrator is proven.
+- A role counts only if its trust policy lets a person assume it (``analysis.trust_policy``): roles
+  only services may assume are reported apart, roles nobody may assume are discarded with the reason,
+  and a trust policy rootguard cannot judge makes the role a conditional administrator at best.
 
 Action names match case-insensitively with ``*`` and ``?`` wildcards (``actions_match``).
 """
@@ -28,12 +37,34 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from functools import lru_cache
 
-from rootguard.model.authorization import AttachedPolicy, AuthorizationDetails, InlinePolicy, Principal, Role, User
-from rootguard.model.policy_document import Effect, PolicyDocument, Statement
+from rootguard.analysis.trust_policy import Reach, TrustAssessment, assess_trust
+from rootguard.model.authorization import (
+    AttachedPolicy,
+    AuthorizationDetails,
+    InlinePolicy,
+    Principal,
+    Unreadable,
+    User,
+)
+from rootguard.model.policy_document import Effect, PolicyDocument, Statement, actions_match
+
+__all__ = [
+    "ADMINISTRATOR_ACCESS",
+    "AdminAssessment",
+    "AdminCensus",
+    "AdminLevel",
+    "MissingDocument",
+    "actions_match",
+    "administrators",
+    "assess",
+    "census",
+    "denied_among",
+    "policies_of",
+    "service_role_administrators",
+]
 
 ADMINISTRATOR_ACCESS = "AdministratorAccess"
 ADMINISTRATOR_ACCESS_DOCUMENT = PolicyDocument((Statement(Effect.ALLOW, ("*",), None, ("*",), None),))
@@ -46,8 +77,33 @@ class AdminLevel(StrEnum):
     FULL = "full"
     """Allowed every action on every resource, whatever the request's context."""
     CONDITIONAL = "conditional"
-    """Allowed everything only when some condition holds (or a policy's document is unknown)."""
+    """Allowed everything only when some condition holds (in its policies or in its role's trust policy)."""
     NONE = "none"
+    UNKNOWN = "unknown"
+    """Cannot be told: a document the answer depends on is missing or unreadable (``missing`` says which)."""
+
+
+AUTHORIZATION_DETAILS_AGAIN = (
+    "collect the authorization details again with every entity type (`aws iam get-account-authorization-details` "
+    "with no --filter, or `--filter User Role Group LocalManagedPolicy AWSManagedPolicy`; "
+    "iam:GetAccountAuthorizationDetails)"
+)
+
+
+@dataclass(frozen=True)
+class MissingDocument:
+    """A document a principal's assessment needs that the evidence does not give: what, why, and how to get it."""
+
+    what: str
+    """``managed policy arn:…:policy/Custom (attached to role Admin)``."""
+    reason: str
+    """``is not in the authorization details``, ``does not parse (…)``."""
+    fix: str
+    malformed: bool = False
+    """The document is there but does not parse (else: absent)."""
+
+    def describe(self) -> str:
+        return f"{self.what} {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -58,6 +114,8 @@ class SourcedPolicy:
     document: PolicyDocument | None
     assumed: bool = False
     """The document is AWS's published one, not the evidence's."""
+    missing: MissingDocument | None = None
+    """Why ``document`` is None."""
 
 
 @dataclass(frozen=True)
@@ -70,10 +128,15 @@ class AdminAssessment:
     """Individually named actions denied on every resource: the principal is an administrator but for these."""
     notes: tuple[str, ...] = field(default=())
     """Why the level is what it is: conditions, denied families, boundary, assumed documents."""
+    missing: tuple[MissingDocument, ...] = ()
+    """For UNKNOWN: the documents that could not be read."""
+    trust: TrustAssessment | None = None
+    """For a role: who its trust policy lets assume it."""
 
     @property
     def is_admin(self) -> bool:
-        return self.level is not AdminLevel.NONE
+        """Proven an administrator, fully or under conditions (UNKNOWN is not proven either way)."""
+        return self.level in (AdminLevel.FULL, AdminLevel.CONDITIONAL)
 
     def describe(self) -> str:
         kind = self.principal.kind.value
@@ -82,16 +145,6 @@ class AdminAssessment:
         if self.exceptions:
             details.append(f"except {', '.join(self.exceptions)}")
         return f"{text} ({'; '.join(details)})" if details else text
-
-
-@lru_cache(maxsize=4096)
-def _pattern(pattern: str) -> re.Pattern[str]:
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), re.I | re.S)
-
-
-def actions_match(pattern: str, action: str) -> bool:
-    """IAM action matching: case-insensitive, ``*`` any run of characters, ``?`` one character."""
-    return _pattern(pattern).fullmatch(action) is not None
 
 
 def _every_action(patterns: Iterable[str]) -> bool:
@@ -108,32 +161,90 @@ def _is_family(pattern: str) -> bool:
 
 def policies_of(details: AuthorizationDetails, principal: Principal) -> tuple[SourcedPolicy, ...]:
     """Every identity policy of the principal, with where it comes from."""
-    found = [*_own(details, principal.attached, principal.inline, "")]
+    owner = f"{principal.kind.value} {principal.name}"
+    found = [
+        *_own(
+            details,
+            principal.attached,
+            principal.inline,
+            via="",
+            holder=(principal.kind.value, principal.name),
+            owner=owner,
+        )
+    ]
     if isinstance(principal, User):
         for name in principal.groups:
             group = details.group(name)
             if group is None:
-                found.append(SourcedPolicy(f"group {name} (not in the evidence)", None))
+                missing = MissingDocument(
+                    f"group {name} (of user {principal.name})",
+                    "is not in the authorization details",
+                    f"{AUTHORIZATION_DETAILS_AGAIN}; a --filter without Group leaves groups out",
+                )
+                found.append(SourcedPolicy(f"group {name} (not in the evidence)", None, missing=missing))
                 continue
-            found.extend(_own(details, group.attached, group.inline, f" via group {name}"))
+            found.extend(
+                _own(
+                    details, group.attached, group.inline, via=f" via group {name}", holder=("group", name), owner=owner
+                )
+            )
     return tuple(found)
 
 
 def _own(
-    details: AuthorizationDetails, attached: Iterable[AttachedPolicy], inline: Iterable[InlinePolicy], via: str
+    details: AuthorizationDetails,
+    attached: Iterable[AttachedPolicy],
+    inline: Iterable[InlinePolicy],
+    *,
+    via: str,
+    holder: tuple[str, str],
+    owner: str,
 ) -> list[SourcedPolicy]:
-    found = [_managed(details, policy.arn, f"{policy.name}{via}") for policy in attached]
-    found.extend(SourcedPolicy(f"inline {policy.name}{via}", policy.document) for policy in inline)
+    kind, name = holder
+    found = [
+        _managed(details, policy.arn, f"{policy.name}{via}", f"attached to {kind} {name}", owner) for policy in attached
+    ]
+    for policy in inline:
+        label = f"inline {policy.name}{via}"
+        if isinstance(policy.document, Unreadable):
+            command = f"aws iam get-{kind}-policy --{kind}-name {name} --policy-name {policy.name}"
+            missing = MissingDocument(
+                f"inline policy {policy.name} of {kind} {name}{_for(owner, kind, name)}",
+                policy.document.reason,
+                f"replace the file with the unedited output of `aws iam get-account-authorization-details` "
+                f"(iam:GetAccountAuthorizationDetails), or read the policy with `{command}` "
+                f"(iam:Get{kind.capitalize()}Policy)",
+                malformed=True,
+            )
+            found.append(SourcedPolicy(label, None, missing=missing))
+        else:
+            found.append(SourcedPolicy(label, policy.document))
     return found
 
 
-def _managed(details: AuthorizationDetails, arn: str, label: str) -> SourcedPolicy:
+def _for(owner: str, kind: str, name: str) -> str:
+    return "" if owner == f"{kind} {name}" else f", for {owner}"
+
+
+def _managed(details: AuthorizationDetails, arn: str, label: str, use: str, owner: str) -> SourcedPolicy:
     policy = details.policies.get(arn)
-    if policy is not None and policy.document is not None:
+    if policy is not None and not isinstance(policy.document, Unreadable):
         return SourcedPolicy(label, policy.document)
     if arn.endswith(f":iam::aws:policy/{ADMINISTRATOR_ACCESS}"):
         return SourcedPolicy(label, ADMINISTRATOR_ACCESS_DOCUMENT, assumed=True)
-    return SourcedPolicy(label, None)
+    read = (
+        f"`aws iam get-policy --policy-arn {arn}` for its DefaultVersionId, then `aws iam get-policy-version "
+        f"--policy-arn {arn} --version-id <DefaultVersionId>` (iam:GetPolicy, iam:GetPolicyVersion)"
+    )
+    what = f"managed policy {arn} ({use}{'' if owner in use else f', for {owner}'})"
+    if policy is None:
+        missing = MissingDocument(
+            what, "is not in the authorization details", f"{AUTHORIZATION_DETAILS_AGAIN}, or read {read}"
+        )
+    else:
+        reason = policy.document.reason if isinstance(policy.document, Unreadable) else "cannot be read"
+        missing = MissingDocument(what, reason, f"read {read}", malformed=reason.startswith("does not parse"))
+    return SourcedPolicy(label, None, missing=missing)
 
 
 @dataclass
@@ -142,7 +253,7 @@ class _Tally:
 
     full: list[str] = field(default_factory=list)
     conditional: list[str] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)
+    unknown: list[MissingDocument] = field(default_factory=list)
     assumed: list[str] = field(default_factory=list)
     families: list[str] = field(default_factory=list)
     conditional_families: list[str] = field(default_factory=list)
@@ -155,7 +266,9 @@ def _tally(policies: Iterable[SourcedPolicy]) -> _Tally:
     tally = _Tally()
     for policy in policies:
         if policy.document is None:
-            tally.unknown.append(policy.label)
+            tally.unknown.append(
+                policy.missing or MissingDocument(policy.label, "is not in the evidence", AUTHORIZATION_DETAILS_AGAIN)
+            )
             continue
         if policy.assumed:
             tally.assumed.append(policy.label)
@@ -194,48 +307,58 @@ def _deny(tally: _Tally, statement: Statement, label: str) -> None:
 
 
 def assess(details: AuthorizationDetails, principal: Principal) -> AdminAssessment:
-    """How much of an administrator the principal is, and why."""
+    """How much of an administrator the principal's own policies make it, and why (trust policies aside)."""
     identity = _tally(policies_of(details, principal))
+    granted = tuple(identity.full or identity.conditional)
+    if not granted and not identity.unknown:
+        return AdminAssessment(principal, AdminLevel.NONE, notes=("no policy allows every action on every resource",))
+    tallies = [identity]
+    boundary: _Tally | None = None
+    if principal.boundary_arn is not None:
+        owner = f"{principal.kind.value} {principal.name}"
+        boundary = _tally(
+            [
+                _managed(
+                    details,
+                    principal.boundary_arn,
+                    f"boundary {_last(principal.boundary_arn)}",
+                    f"permissions boundary of {owner}",
+                    owner,
+                )
+            ]
+        )
+        tallies.append(boundary)
+        if not boundary.unknown and not boundary.full and not boundary.conditional:
+            return AdminAssessment(
+                principal,
+                AdminLevel.NONE,
+                granted,
+                notes=(f"its permissions boundary {_last(principal.boundary_arn)} does not allow everything",),
+            )
+    families = [f for t in tallies for f in t.families]
+    if families:
+        return AdminAssessment(principal, AdminLevel.NONE, granted, notes=(f"denied {'; '.join(families)}",))
+    unknown = tuple(u for t in tallies for u in t.unknown)
+    if unknown:
+        return AdminAssessment(
+            principal,
+            AdminLevel.UNKNOWN,
+            granted,
+            notes=(f"cannot be assessed: {'; '.join(u.describe() for u in unknown)}",),
+            missing=unknown,
+        )
     notes: list[str] = []
     level = AdminLevel.FULL
-    if not identity.full and not identity.conditional:
-        return AdminAssessment(principal, AdminLevel.NONE, notes=("no policy allows every action on every resource",))
-    granted = identity.full or identity.conditional
     if not identity.full:
         level = AdminLevel.CONDITIONAL
         notes.append(f"allowed everything only under a Condition ({', '.join(identity.conditional)})")
-    tallies = [identity]
-    if principal.boundary_arn is not None:
-        boundary = _tally([_managed(details, principal.boundary_arn, f"boundary {_last(principal.boundary_arn)}")])
-        tallies.append(boundary)
-        if boundary.unknown:
-            return AdminAssessment(
-                principal,
-                AdminLevel.NONE,
-                tuple(granted),
-                notes=(f"its permissions boundary {principal.boundary_arn} is not in the evidence",),
-            )
-        if not boundary.full and not boundary.conditional:
-            return AdminAssessment(
-                principal,
-                AdminLevel.NONE,
-                tuple(granted),
-                notes=(f"its permissions boundary {_last(principal.boundary_arn)} does not allow everything",),
-            )
-        if not boundary.full:
-            level = AdminLevel.CONDITIONAL
-            notes.append("its permissions boundary allows everything only under a Condition")
-    families = [f for t in tallies for f in t.families]
-    if families:
-        return AdminAssessment(principal, AdminLevel.NONE, tuple(granted), notes=(f"denied {'; '.join(families)}",))
+    if boundary is not None and not boundary.full:
+        level = AdminLevel.CONDITIONAL
+        notes.append("its permissions boundary allows everything only under a Condition")
     conditional_families = [f for t in tallies for f in t.conditional_families]
     if conditional_families:
         level = AdminLevel.CONDITIONAL
         notes.append(f"denied {'; '.join(conditional_families)}")
-    unknown = [u for t in tallies for u in t.unknown]
-    if unknown:
-        level = AdminLevel.CONDITIONAL
-        notes.append(f"the documents of {', '.join(unknown)} are not in the evidence (their Denies are unknown)")
     assumed = [a for t in tallies for a in t.assumed]
     if assumed:
         notes.append(
@@ -244,31 +367,89 @@ def assess(details: AuthorizationDetails, principal: Principal) -> AdminAssessme
     notes.extend(f"conditionally denied {n}" for t in tallies for n in t.conditional_named)
     notes.extend(f"denied {s}" for t in tallies for s in t.scoped)
     exceptions = tuple(dict.fromkeys(n for t in tallies for n in t.named))
-    return AdminAssessment(principal, level, tuple(granted), exceptions, tuple(notes))
+    return AdminAssessment(principal, level, granted, exceptions, tuple(notes))
 
 
 def _last(arn: str) -> str:
     return arn.rsplit("/", 1)[-1]
 
 
+@dataclass(frozen=True)
+class AdminCensus:
+    """Every role and user whose own policies do not rule it out, sorted by whether people can use it."""
+
+    administrators: tuple[AdminAssessment, ...]
+    """Proven administrators (full or conditional) people can use: roles a person may assume, and users. Roles
+    first."""
+    undetermined: tuple[AdminAssessment, ...]
+    """Roles people may assume and users that may be administrators, but a document the answer depends on is
+    missing or unreadable (their policies, boundary or trust policy): level UNKNOWN, ``missing`` says which."""
+    service_roles: tuple[AdminAssessment, ...]
+    """Administrator roles only AWS services may assume, and service-linked ones (reported, never counted)."""
+    unassumable: tuple[AdminAssessment, ...]
+    """Roles that may administer but whose trust policy lets nobody assume them (``trust.reasons`` says why)."""
+
+
+def census(details: AuthorizationDetails) -> AdminCensus:
+    """Who administers the account, who might, and which administrator roles nobody (or only a service) uses."""
+    counted: list[AdminAssessment] = []
+    undetermined: list[AdminAssessment] = []
+    services: list[AdminAssessment] = []
+    unassumable: list[AdminAssessment] = []
+    for role in details.roles:
+        found = assess(details, role)
+        if found.level is AdminLevel.NONE:
+            continue
+        if role.service_linked:
+            if found.is_admin:
+                services.append(found)
+            continue
+        trust = assess_trust(role)
+        found = replace(found, trust=trust)
+        if trust.reach is Reach.SERVICES:
+            if found.is_admin:
+                services.append(found)
+        elif trust.reach is Reach.NOBODY:
+            unassumable.append(found)
+        elif trust.reach is Reach.UNREADABLE:
+            missing = MissingDocument(
+                f"the trust policy (AssumeRolePolicyDocument) of role {role.name}",
+                trust.reasons[0].removeprefix("its trust policy "),
+                f"replace the file with the unedited output of `aws iam get-account-authorization-details` "
+                f"(iam:GetAccountAuthorizationDetails); `aws iam get-role --role-name {role.name}` (iam:GetRole) "
+                "shows the trust policy AWS holds",
+                malformed=trust.reasons[0].startswith("its trust policy does not parse"),
+            )
+            notes = (*found.notes, f"who may assume it cannot be told: {missing.describe()}")
+            undetermined.append(
+                replace(found, level=AdminLevel.UNKNOWN, notes=notes, missing=(*found.missing, missing))
+            )
+        else:
+            if trust.reach is Reach.CONDITIONAL:
+                level = AdminLevel.CONDITIONAL if found.level is AdminLevel.FULL else found.level
+                found = replace(found, level=level, notes=(*found.notes, trust.describe()))
+            (counted if found.is_admin else undetermined).append(found)
+    for user in details.users:
+        found = assess(details, user)
+        if found.is_admin:
+            counted.append(found)
+        elif found.level is AdminLevel.UNKNOWN:
+            undetermined.append(found)
+    return AdminCensus(tuple(counted), tuple(undetermined), tuple(services), tuple(unassumable))
+
+
 def administrators(details: AuthorizationDetails) -> tuple[AdminAssessment, ...]:
-    """Every role and user that is an administrator (full or conditional), roles first.
+    """Every role and user people can use that is a proven administrator (full or conditional), roles first.
 
-    Service-linked roles and roles only AWS services may assume are left out: no person signs in as them.
+    Service-linked roles, roles only AWS services may assume and roles nobody may assume are left out: no
+    person signs in as them. Principals whose documents cannot be read are left out too (``census``).
     """
-    people_roles: list[Principal] = [r for r in details.roles if _usable_role(r)]
-    found = [assess(details, principal) for principal in (*people_roles, *details.users)]
-    return tuple(a for a in found if a.is_admin)
-
-
-def _usable_role(role: Role) -> bool:
-    return not role.service_linked and role.assumable_by_people
+    return census(details).administrators
 
 
 def service_role_administrators(details: AuthorizationDetails) -> tuple[AdminAssessment, ...]:
-    """Administrator roles that no person can assume (reported, never counted)."""
-    found = [assess(details, role) for role in details.roles if not _usable_role(role)]
-    return tuple(a for a in found if a.is_admin)
+    """Administrator roles that no person can assume but a service can (reported, never counted)."""
+    return census(details).service_roles
 
 
 def denied_among(assessment: AdminAssessment, actions: Iterable[str]) -> tuple[str, ...]:

@@ -1,18 +1,25 @@
 """Who may do what in IAM: ``aws iam get-account-authorization-details`` as typed data.
 
 Users, groups and roles with their inline policies, attached managed policies, group memberships
-and permissions boundaries; managed policies with their default version's document.
+and permissions boundaries; roles with their trust policy; managed policies with their default
+version's document.
+
+A policy document that does not parse, or a managed policy listed without its default version, is
+kept as ``Unreadable`` (saying why) rather than failing the whole file: the names, memberships and
+attachments are still good evidence, and only the judgements that need that one document are lost.
+A file whose structure is wrong (a list that is not a list, a user without a name) is malformed as a
+whole.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from rootguard.model.gaps import MalformedEvidence
-from rootguard.model.policy_document import PolicyDocument, decode_policy_text, policy_document_from
+from rootguard.model.policy_document import PolicyDocument, policy_document_from, trust_policy_from
 
 
 class PrincipalKind(StrEnum):
@@ -21,9 +28,16 @@ class PrincipalKind(StrEnum):
 
 
 @dataclass(frozen=True)
+class Unreadable:
+    """A policy document the evidence names but that cannot be read: why not, in a phrase."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
 class InlinePolicy:
     name: str
-    document: PolicyDocument
+    document: PolicyDocument | Unreadable
 
 
 @dataclass(frozen=True)
@@ -37,8 +51,9 @@ class ManagedPolicy:
     arn: str
     name: str
     default_version_id: str | None
-    document: PolicyDocument | None
-    """The default version's document; ``None`` when the evidence lists no default version."""
+    document: PolicyDocument | Unreadable
+    """The default version's document; ``Unreadable`` when it does not parse or the evidence lists no default
+    version."""
 
 
 @dataclass(frozen=True)
@@ -70,19 +85,14 @@ class Role:
     inline: tuple[InlinePolicy, ...]
     attached: tuple[AttachedPolicy, ...]
     boundary_arn: str | None
-    trust_principals: tuple[str, ...]
-    """``AWS:…``, ``Federated:…``, ``Service:…`` for every principal the trust policy allows."""
+    trust: PolicyDocument | Unreadable
+    """The trust policy (``AssumeRolePolicyDocument``): who may assume the role (``analysis.trust_policy``)."""
 
     kind = PrincipalKind.ROLE
 
     @property
     def service_linked(self) -> bool:
         return self.path.startswith("/aws-service-role/")
-
-    @property
-    def assumable_by_people(self) -> bool:
-        """Some AWS account, IAM principal or identity provider may assume it (not only a service)."""
-        return any(p.startswith(("AWS:", "Federated:")) for p in self.trust_principals)
 
 
 Principal = User | Role
@@ -148,7 +158,7 @@ def _inline(item: dict[str, Any], key: str, where: str) -> tuple[InlinePolicy, .
     found: list[InlinePolicy] = []
     for i, raw in enumerate(_list(item, key)):
         policy = _object(raw, f"{where}.{key}[{i}]", "PolicyName")
-        document = policy_document_from(policy.get("PolicyDocument"), f"{where}.{key}[{i}].PolicyDocument")
+        document = _document(policy.get("PolicyDocument"), f"{where}.{key}[{i}].PolicyDocument")
         found.append(InlinePolicy(policy["PolicyName"], document))
     return tuple(found)
 
@@ -194,7 +204,12 @@ def _group(raw: Any, where: str) -> Group:
 
 def _role(raw: Any, where: str) -> Role:
     item = _object(raw, where, "RoleName", "Arn")
-    trust_raw = item.get("AssumeRolePolicyDocument")
+    trust_where = f"{where}.AssumeRolePolicyDocument"
+    trust: PolicyDocument | Unreadable
+    if item.get("AssumeRolePolicyDocument") is None:
+        trust = Unreadable("is not in the evidence (no AssumeRolePolicyDocument)")
+    else:
+        trust = _document(item["AssumeRolePolicyDocument"], trust_where, parse=trust_policy_from)
     return Role(
         name=item["RoleName"],
         arn=item["Arn"],
@@ -202,44 +217,34 @@ def _role(raw: Any, where: str) -> Role:
         inline=_inline(item, "RolePolicyList", where),
         attached=_attached(item, where),
         boundary_arn=_boundary(item, where),
-        trust_principals=_trust_principals(trust_raw),
+        trust=trust,
     )
 
 
-def _trust_principals(trust_raw: Any) -> tuple[str, ...]:
-    """Principals of the trust policy's Allow statements (the statement model keeps no Principal)."""
-    if isinstance(trust_raw, str):
-        try:
-            trust_raw = decode_policy_text(trust_raw, "AssumeRolePolicyDocument")
-        except MalformedEvidence:
-            return ()
-    statements = trust_raw.get("Statement", []) if isinstance(trust_raw, dict) else []
-    statements = [statements] if isinstance(statements, dict) else statements
-    found: list[str] = []
-    for statement in statements if isinstance(statements, list) else []:
-        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
-            continue
-        principal = statement.get("Principal")
-        if principal == "*":
-            found.append("AWS:*")
-        elif isinstance(principal, dict):
-            for kind, values in principal.items():
-                listed = [values] if isinstance(values, str) else values if isinstance(values, list) else []
-                found.extend(f"{kind}:{value}" for value in listed)
-    return tuple(found)
+def _document(
+    value: Any, where: str, parse: Callable[[Any, str], PolicyDocument] = policy_document_from
+) -> PolicyDocument | Unreadable:
+    """The parsed document, or why it cannot be read (the rest of the file stays usable)."""
+    try:
+        return parse(value, where)
+    except MalformedEvidence as problem:
+        return Unreadable(f"does not parse ({problem})")
 
 
 def _managed(raw: Any, where: str) -> ManagedPolicy:
     item = _object(raw, where, "Arn")
     default = item.get("DefaultVersionId")
-    document = None
+    document: PolicyDocument | Unreadable = Unreadable(
+        f"is listed without its default version{f' ({default})' if isinstance(default, str) else ''} "
+        "in PolicyVersionList"
+    )
     for i, raw_version in enumerate(_list(item, "PolicyVersionList")):
         version = _object(raw_version, f"{where}.PolicyVersionList[{i}]")
         is_default = version.get("IsDefaultVersion") is True or (
             default is not None and version.get("VersionId") == default
         )
         if is_default:
-            document = policy_document_from(version.get("Document"), f"{where}.PolicyVersionList[{i}].Document")
+            document = _document(version.get("Document"), f"{where}.PolicyVersionList[{i}].Document")
     name = item.get("PolicyName")
     return ManagedPolicy(
         arn=item["Arn"],
