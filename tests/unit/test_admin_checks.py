@@ -12,6 +12,7 @@ from admin_builders import (
     REGION,
     admin_details,
     allow,
+    assume,
     attached,
     deny,
     details,
@@ -345,3 +346,206 @@ def test_simulations_follow_the_administrators() -> None:
     assert set(simulations) == {"role/Admin", "user/root-ish"}
     assert isinstance(simulations["user/root-ish"], Gap)  # not in the bundle
     assert attached(policy)["PolicyName"] == "AdminAll"
+
+
+# --- who can assume an administrator role (trust policies) ---------------------------------------
+# AWS IAM User Guide: reference_policies_elements_principal.html, reference_policies_evaluation-logic_policy-eval-
+# denyallow.html, id_session-tags.html, reference_policies_condition-keys.html (per-rule cases in
+# tests/analysis/test_trust_policy.py).
+
+ROOT_PRINCIPAL = {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
+DENY_EVERYONE = document(assume(ROOT_PRINCIPAL), assume("*", effect="Deny"))
+TAG_ONLY = document(assume(ROOT_PRINCIPAL, "sts:TagSession"))
+
+
+def admin_role(name: str, trust: Any = None) -> dict[str, Any]:
+    return role(name, ACCOUNT, attached_arns=(ADMIN_ACCESS,), trust=trust)
+
+
+@pytest.mark.parametrize(
+    ("trust", "why"),
+    [
+        (DENY_EVERYONE, "an explicit Deny in Statement[1] refuses"),
+        (TAG_ONLY, "allows only sts:TagSession"),
+        ({"Version": "2012-10-17", "Statement": []}, "has no statement"),
+        (document(assume({"AWS": "AROAJQABLZS4A3QDU576Q"})), "deleted user or role"),
+    ],
+    ids=["deny everyone", "TagSession only", "no statement", "deleted principal"],
+)
+def test_an_admin_role_nobody_can_assume_does_not_pass(trust: Any, why: str) -> None:
+    """Must not PASS: the only administrator role cannot be assumed, so only root administers (proven: FAIL)."""
+    builder = with_details(roles=(admin_role("Locked", trust),))
+    outcome = run(admin_principals, builder)
+    assert outcome.status is Status.FAIL
+    assert "Administrator roles no one can assume (not counted): Locked (" in outcome.message
+    assert why in outcome.message
+    [listed] = outcome.evidence["unassumable_role_administrators"]
+    assert listed["principal"].endswith(":role/Locked") and any(why in r for r in listed["why_nobody_can_assume"])
+    assert outcome.evidence["administrators"] == []
+    assert run(admin_root_adjacent, builder).status is Status.FAIL
+
+
+def test_an_unassumable_admin_role_is_named_beside_one_that_is() -> None:
+    """Must still PASS: another role people can assume administers."""
+    builder = with_details(roles=(admin_role("Admin"), admin_role("Locked", DENY_EVERYONE)))
+    outcome = run(admin_principals, builder)
+    assert outcome.status is Status.PASS
+    assert outcome.message.startswith("Administrators other than root: role Admin")
+    assert "no one can assume (not counted): Locked" in outcome.message
+
+
+def test_an_unassumable_role_is_not_simulated() -> None:
+    builder = with_details(roles=(admin_role("Admin"), admin_role("Locked", TAG_ONLY))).put(
+        ADMIN_SIMULATION, simulation()
+    )
+    simulations = builder.evidence().admin_simulations
+    assert not isinstance(simulations, Gap)
+    assert set(simulations) == {"role/Admin"}
+    outcome = run(admin_root_adjacent, builder)
+    assert outcome.status is Status.PASS
+    assert outcome.evidence["administrators"] == ["role/Admin"]
+
+
+def test_a_role_only_a_service_can_assume_stays_reported_not_counted() -> None:
+    builder = with_details(roles=(admin_role("Ec2Admin", service_trust()),))
+    outcome = run(admin_principals, builder)
+    assert outcome.status is Status.FAIL
+    assert "only AWS services can assume (not counted): Ec2Admin" in outcome.message
+    assert "no one can assume" not in outcome.message
+
+
+def test_a_trust_policy_rootguard_cannot_judge_is_manual_not_pass() -> None:
+    vendor = document(assume({"AWS": "111122223333"}, Condition={"StringEquals": {"sts:ExternalId": "x-1"}}))
+    outcome = run(admin_principals, with_details(roles=(admin_role("Vendor", vendor),)))
+    assert outcome.status is Status.MANUAL
+    assert "Only conditional administrators: role Vendor (" in outcome.message
+    assert "its trust policy lets people assume it only when StringEquals:sts:ExternalId" in outcome.message
+
+
+def test_mfa_and_identity_center_trust_policies_still_pass() -> None:
+    mfa = document(assume(ROOT_PRINCIPAL, Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}}))
+    sso = document(
+        assume(
+            {"Federated": f"arn:aws:iam::{ACCOUNT}:saml-provider/AWSSSO_0123abcd_DO_NOT_DELETE"},
+            ["sts:AssumeRoleWithSAML", "sts:TagSession"],
+            Condition={"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}},
+        )
+    )
+    for trust in (mfa, sso):
+        outcome = run(admin_principals, with_details(roles=(admin_role("Admin", trust),)))
+        assert outcome.status is Status.PASS, outcome.message
+        assert outcome.message.startswith("Administrators other than root: role Admin (AdministratorAccess:")
+
+
+# --- documents that cannot be read ----------------------------------------------------------------
+
+CUSTOM = f"arn:aws:iam::{ACCOUNT}:policy/AdminAll"
+BOUNDARY = f"arn:aws:iam::{ACCOUNT}:policy/Boundary"
+
+
+@pytest.mark.parametrize(
+    ("lists", "named", "kind", "fix"),
+    [
+        (
+            {"roles": (role("Admin", ACCOUNT, attached_arns=(CUSTOM,)),)},
+            f"managed policy {CUSTOM} (attached to role Admin) is not in the authorization details",
+            GapKind.INCOMPLETE,
+            "--filter User Role Group LocalManagedPolicy AWSManagedPolicy",
+        ),
+        (
+            {
+                "roles": (role("Admin", ACCOUNT, attached_arns=(ADMIN_ACCESS,), boundary=BOUNDARY),),
+                "policies": (managed(ADMIN_ACCESS, document(allow())),),
+            },
+            f"managed policy {BOUNDARY} (permissions boundary of role Admin) is not in the authorization details",
+            GapKind.INCOMPLETE,
+            f"aws iam get-policy-version --policy-arn {BOUNDARY}",
+        ),
+        (
+            {"roles": (role("Admin", ACCOUNT, policies=(inline("all", "{not json"),)),)},  # type: ignore[arg-type]
+            "inline policy all of role Admin does not parse",
+            GapKind.MALFORMED,
+            "aws iam get-role-policy --role-name Admin --policy-name all",
+        ),
+        (
+            {"roles": (admin_role("Admin", "{not json"),)},
+            "the trust policy (AssumeRolePolicyDocument) of role Admin does not parse",
+            GapKind.MALFORMED,
+            "aws iam get-role --role-name Admin",
+        ),
+    ],
+    ids=["attached policy missing", "boundary missing", "inline policy malformed", "trust policy malformed"],
+)
+def test_the_only_candidate_with_an_unreadable_document_is_an_error_not_a_fail(
+    lists: dict[str, Any], named: str, kind: GapKind, fix: str
+) -> None:
+    """Must not FAIL (nor PASS): the unread document may make it an administrator, or not."""
+    builder = with_details(**lists)
+    outcome = run(admin_principals, builder)
+    assert outcome.status is Status.ERROR, outcome.message
+    assert "No administrator is proven" in outcome.message
+    assert named in outcome.message
+    [gap] = outcome.evidence["gaps"]
+    assert gap["kind"] == kind.value
+    assert gap["source"] == DETAILS
+    assert fix in gap["fix"]
+    assert outcome.evidence["undetermined"][0]["level"] == "unknown"
+    adjacent = run(admin_root_adjacent, builder)
+    assert adjacent.status is Status.ERROR, adjacent.message
+    assert named in adjacent.message
+
+
+def test_an_unreadable_policy_names_get_policy_version() -> None:
+    outcome = run(admin_principals, with_details(roles=(role("Admin", ACCOUNT, attached_arns=(CUSTOM,)),)))
+    assert "iam:GetPolicyVersion" in outcome.message
+    assert "iam:GetAccountAuthorizationDetails" in outcome.message
+
+
+def test_a_missing_document_beside_a_proven_administrator_is_mentioned_and_passes() -> None:
+    builder = with_details(roles=(admin_role("Admin"), role("Maybe", ACCOUNT, attached_arns=(CUSTOM,))))
+    outcome = run(admin_principals, builder)
+    assert outcome.status is Status.PASS
+    assert outcome.message.startswith("Administrators other than root: role Admin")
+    assert "Whether these administer cannot be told" in outcome.message
+    assert "role Maybe (cannot be assessed: managed policy" in outcome.message
+    assert "gaps" not in outcome.evidence
+
+
+def test_a_missing_document_keeps_root_adjacent_from_failing() -> None:
+    """The one administrator cannot set the alias; another principal's policies are unread: it might (ERROR)."""
+    builder = with_details(roles=(admin_role("Admin"), role("Maybe", ACCOUNT, attached_arns=(CUSTOM,)))).put(
+        ADMIN_SIMULATION, simulation(iam_CreateAccountAlias="explicitDeny")
+    )
+    outcome = run(admin_root_adjacent, builder)
+    assert outcome.status is Status.ERROR
+    assert "Cannot tell whether an administrator can do iam:CreateAccountAlias" in outcome.message
+    assert "role Maybe" in outcome.message
+    # With every document read, the same refusal is a FAIL.
+    proven = with_details(roles=(admin_role("Admin"),)).put(
+        ADMIN_SIMULATION, simulation(iam_CreateAccountAlias="explicitDeny")
+    )
+    assert run(admin_root_adjacent, proven).status is Status.FAIL
+
+
+def test_what_can_be_read_still_proves_nobody_administers() -> None:
+    """Must still FAIL: a denied iam:* rules the principal out whatever its unread policy says."""
+    fenced = role("Fenced", ACCOUNT, attached_arns=(CUSTOM,), policies=(inline("fence", document(deny("iam:*"))),))
+    assert run(admin_principals, with_details(roles=(fenced,))).status is Status.FAIL
+
+
+def test_an_undetermined_user_without_credentials_does_not_block_a_fail() -> None:
+    unread = (user("ops", ACCOUNT, attached_arns=(CUSTOM,)),)
+    builder = with_details(users=unread).rows([root_cells(), user_cells("ops", password_enabled="false", **NO_KEYS)])
+    outcome = run(admin_principals, builder)
+    assert outcome.status is Status.FAIL
+    assert "nobody can sign in as" in outcome.message
+    with_password = with_details(users=unread).rows([root_cells(), user_cells("ops", password_enabled="true")])
+    assert run(admin_principals, with_password).status is Status.ERROR
+
+
+def test_a_malformed_policy_document_spoils_only_its_principal() -> None:
+    # iam-policies-via-groups needs only names: it still judges (was ERROR for the whole file).
+    broken = user("bob", ACCOUNT, policies=(inline("mine", "{not json"),))  # type: ignore[arg-type]
+    builder = with_details(users=(broken,), roles=(admin_role("Admin"),))
+    assert run(iam_policies_via_groups, builder).status is Status.FAIL
+    assert run(admin_principals, builder).status is Status.PASS

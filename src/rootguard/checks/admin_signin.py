@@ -19,7 +19,7 @@ from rootguard.model.operations import CREDENTIAL_REPORT
 
 @dataclass(frozen=True)
 class AdminSignIn:
-    """Full administrators sorted by whether a person can act as them."""
+    """Administrators (full ones, or principals that might administer) sorted by whether a person can act as them."""
 
     usable: tuple[AdminAssessment, ...]
     """Roles, and users holding a console password or an active access key."""

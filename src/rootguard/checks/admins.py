@@ -11,10 +11,11 @@ from typing import Any
 
 from rootguard.analysis.policy_eval import (
     AdminAssessment,
+    AdminCensus,
     AdminLevel,
-    administrators,
+    MissingDocument,
+    census,
     denied_among,
-    service_role_administrators,
 )
 from rootguard.checks.admin_signin import sort_by_sign_in
 from rootguard.checks.registry import EvaluationContext, Outcome, check, cis, errored, failed, passed
@@ -29,7 +30,7 @@ from rootguard.model.authorization import AuthorizationDetails, PrincipalKind, p
 from rootguard.model.evidence import AccountEvidence
 from rootguard.model.findings import Severity, Status
 from rootguard.model.gaps import Gap, GapKind
-from rootguard.model.operations import SIMULATE_PRINCIPAL
+from rootguard.model.operations import AUTHORIZATION_DETAILS, SIMULATE_PRINCIPAL
 
 IDENTITY_CENTER_ROLE_PREFIX = "AWSReservedSSO_"
 
@@ -54,6 +55,53 @@ def _admin_evidence(admins: tuple[AdminAssessment, ...]) -> list[dict[str, Any]]
         }
         for a in admins
     ]
+
+
+def _census_evidence(found: AdminCensus) -> dict[str, Any]:
+    """The administrators and service-role administrators always; the rest only when there is any."""
+    evidence: dict[str, Any] = {
+        "administrators": _admin_evidence(found.administrators),
+        "service_role_administrators": _admin_evidence(found.service_roles),
+    }
+    if found.unassumable:
+        evidence["unassumable_role_administrators"] = [
+            {**entry, "why_nobody_can_assume": list(a.trust.reasons if a.trust else ())}
+            for entry, a in zip(_admin_evidence(found.unassumable), found.unassumable, strict=True)
+        ]
+    if found.undetermined:
+        evidence["undetermined"] = [
+            {**entry, "missing": [m.describe() for m in a.missing]}
+            for entry, a in zip(_admin_evidence(found.undetermined), found.undetermined, strict=True)
+        ]
+    return evidence
+
+
+def _unassumable_note(found: AdminCensus) -> str:
+    if not found.unassumable:
+        return ""
+    listed = "; ".join(
+        f"{a.principal.name} ({a.trust.describe() if a.trust else 'its trust policy allows nobody'})"
+        for a in found.unassumable
+    )
+    return f" Administrator roles no one can assume (not counted): {listed}."
+
+
+def document_gaps(account_id: str, admins: tuple[AdminAssessment, ...]) -> list[Gap]:
+    """One Gap per document the undetermined principals need (the same document once)."""
+    found: dict[str, Gap] = {}
+    for admin in admins:
+        for missing in admin.missing:
+            found.setdefault(missing.describe(), _document_gap(account_id, missing))
+    return list(found.values())
+
+
+def _document_gap(account_id: str, missing: MissingDocument) -> Gap:
+    return Gap(
+        kind=GapKind.MALFORMED if missing.malformed else GapKind.INCOMPLETE,
+        source=AUTHORIZATION_DETAILS.path(account_id),
+        reason=f"{missing.describe()}.",
+        fix=missing.fix,
+    )
 
 
 def _identity_center_note(account: AccountEvidence, admins: tuple[AdminAssessment, ...]) -> str:
@@ -88,42 +136,59 @@ def admin_principals(account: AccountEvidence, ctx: EvaluationContext) -> Outcom
     details = account.authorization
     if isinstance(details, Gap):
         return errored("Cannot tell who administers the account.", details)
-    admins = administrators(details)
+    found = census(details)
+    admins = found.administrators
     full = tuple(a for a in admins if a.level is AdminLevel.FULL)
     conditional = tuple(a for a in admins if a.level is AdminLevel.CONDITIONAL)
-    service_roles = service_role_administrators(details)
     note = _identity_center_note(account, admins)
-    if service_roles:
+    if found.service_roles:
         note += (
             " Administrator roles only AWS services can assume (not counted): "
-            f"{', '.join(a.principal.name for a in service_roles)}."
+            f"{', '.join(a.principal.name for a in found.service_roles)}."
         )
-    evidence = {
-        "administrators": _admin_evidence(admins),
-        "service_role_administrators": _admin_evidence(service_roles),
-    }
+    note += _unassumable_note(found)
+    evidence = _census_evidence(found)
     sign_in = sort_by_sign_in(account, full)
-    if sign_in.without_credentials:
+    # A principal whose documents cannot be read might administer; a user of them counts only with a credential.
+    maybe = sort_by_sign_in(account, found.undetermined)
+    nobody_signs_in = (*sign_in.without_credentials, *maybe.without_credentials)
+    if nobody_signs_in:
         note += (
             " Administrator users nobody can sign in as (no console password, no active access key): "
-            f"{_names(sign_in.without_credentials)}."
+            f"{_names(nobody_signs_in)}."
         )
+    undetermined = (*maybe.usable, *maybe.undecided)
     if sign_in.usable:
         if sign_in.undecided:
             note += (
                 " Administrator users the credential report does not show holding a credential (not counted): "
                 f"{_names(sign_in.undecided)}."
             )
+        if undetermined:
+            note += (
+                " Whether these administer cannot be told, a document they need being missing or unreadable "
+                f"(not counted): {_names(undetermined)}."
+            )
         return passed(
             f"Administrators other than root: {_names(sign_in.usable)}.{_also(conditional)}{note}", **evidence
         )
+    gaps = document_gaps(account.account_id, undetermined)
     if sign_in.undecided and sign_in.gap is not None:
-        return errored(
-            f"The only full administrators are IAM users whose credentials cannot be read: "
-            f"{_names(sign_in.undecided)}.{note}",
-            sign_in.gap,
-            **evidence,
-        )
+        gaps.insert(0, sign_in.gap)
+    if maybe.undecided and maybe.gap is not None and maybe.gap not in gaps:
+        gaps.append(maybe.gap)
+    if gaps:
+        parts = []
+        if sign_in.undecided:
+            parts.append(
+                f"The only full administrators are IAM users whose credentials cannot be read: "
+                f"{_names(sign_in.undecided)}."
+            )
+        if undetermined:
+            parts.append(f"No administrator is proven: {_might(undetermined)}.")
+        if conditional:
+            parts.append(f"Conditional administrators: {_names(conditional)}.")
+        return errored(f"{' '.join(parts)}{note}", *gaps, **evidence)
     if conditional:
         return Outcome(
             Status.MANUAL,
@@ -137,8 +202,9 @@ def admin_principals(account: AccountEvidence, ctx: EvaluationContext) -> Outcom
             f"nobody can act as them, so the account can only be administered as root.{note}",
             **evidence,
         )
+    who = "role a person can assume" if found.unassumable or found.service_roles else "role"
     return failed(
-        "No IAM role or user is allowed every action on every resource: the account can only be administered "
+        f"No IAM {who} or user is allowed every action on every resource: the account can only be administered "
         f"as root.{note}",
         **evidence,
     )
@@ -146,6 +212,13 @@ def admin_principals(account: AccountEvidence, ctx: EvaluationContext) -> Outcom
 
 def _names(admins: tuple[AdminAssessment, ...]) -> str:
     return "; ".join(a.describe() for a in admins)  # administrators() lists roles first
+
+
+def _might(admins: tuple[AdminAssessment, ...]) -> str:
+    """``role Maybe might administer, but a document it needs is missing or unreadable`` (the gaps name it)."""
+    names = ", ".join(f"{a.principal.kind.value} {a.principal.name}" for a in admins)
+    one = len(admins) == 1
+    return f"{names} might administer, but a document {'it needs is' if one else 'they need is'} missing or unreadable"
 
 
 def _also(conditional: tuple[AdminAssessment, ...]) -> str:
@@ -172,8 +245,18 @@ def admin_root_adjacent(account: AccountEvidence, ctx: EvaluationContext) -> Out
     simulations = account.admin_simulations
     if isinstance(simulations, Gap):
         return errored("Cannot tell what the administrators may do.", simulations)
-    admins = administrators(details)
+    found = census(details)
+    admins = found.administrators
+    # Principals whose documents cannot be read might administer and do the tasks: they stop a FAIL.
+    unread = document_gaps(account.account_id, found.undetermined)
     if not admins:
+        if unread:
+            return errored(
+                f"No administrator is proven, so who can do {', '.join(ROOT_ADJACENT_ACTIONS)} cannot be told: "
+                f"{_might(found.undetermined)}.",
+                *unread,
+                undetermined=[principal_resource(a.principal) for a in found.undetermined],
+            )
         return failed(
             "No IAM role or user is an administrator (see admin-principals), so only root can do "
             f"{', '.join(ROOT_ADJACENT_ACTIONS)}."
@@ -214,16 +297,22 @@ def admin_root_adjacent(account: AccountEvidence, ctx: EvaluationContext) -> Out
             f"{_who_can(able)}.{partial} {SIMULATOR_LIMITS}",
             **evidence,
         )
-    if gaps:
+    if gaps or unread:
         hints = [
             f"{principal_resource(a.principal)}'s own policies deny {', '.join(denied)}"
             for a in admins
             if (denied := denied_among(a, missing))
         ]
         hint = f" (Meanwhile: {'; '.join(hints)}.)" if hints else ""
+        why = []
+        if gaps:
+            why.append("some simulations are missing")
+        if unread:
+            why.append(_might(found.undetermined))
         return errored(
-            f"Cannot tell whether an administrator can do {', '.join(missing)}: some simulations are missing.{hint}",
+            f"Cannot tell whether an administrator can do {', '.join(missing)}: {'; '.join(why)}.{hint}",
             *gaps,
+            *unread,
             **evidence,
         )
     details_text = " ".join(f"{action}: {' / '.join(refusals[action])}." for action in missing)

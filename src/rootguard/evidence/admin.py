@@ -77,7 +77,9 @@ def identity_center(store: DocumentStore, account_id: str) -> IdentityCenter | G
 def simulations(
     store: DocumentStore, account_id: str, details: AuthorizationDetails | Gap
 ) -> Mapping[str, Simulation | Gap] | Gap:
-    """One simulation per administrator the authorization details show."""
+    """One simulation per administrator the authorization details show (``administrators``: roles a person can
+    assume and users; not roles only a service or nobody can assume, nor principals whose documents cannot be
+    read), keyed ``role/<name>`` / ``user/<name>`` as the collector saved them."""
     if isinstance(details, Gap):
         return details
     found: dict[str, Simulation | Gap] = {}
