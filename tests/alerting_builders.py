@@ -59,11 +59,12 @@ def trail_entry(
     multi_region: bool = True,
     organization: bool = False,
     log_group: str | None = "default",
+    global_events: bool | None = True,
 ) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "Name": name,
         "S3BucketName": f"cloudtrail-{account}",
-        "IncludeGlobalServiceEvents": True,
+        "IncludeGlobalServiceEvents": global_events,
         "IsMultiRegionTrail": multi_region,
         "HomeRegion": home,
         "TrailARN": f"arn:aws:cloudtrail:{home}:{account}:trail/{name}",
@@ -72,25 +73,45 @@ def trail_entry(
         "HasInsightSelectors": False,
         "IsOrganizationTrail": organization,
     }
+    if global_events is None:
+        del entry["IncludeGlobalServiceEvents"]
     if log_group is not None:
         entry["CloudWatchLogsLogGroupArn"] = log_group_arn(account, home) if log_group == "default" else log_group
         entry["CloudWatchLogsRoleArn"] = f"arn:aws:iam::{account}:role/CloudTrailToLogs"
     return entry
 
 
-def trail_status(logging: bool = True) -> dict[str, Any]:
-    return {
-        "IsLogging": logging,
-        "LatestDeliveryTime": "2026-11-20T11:55:02.512000+00:00",
-        "LatestCloudWatchLogsDeliveryTime": "2026-11-20T11:55:03.104000+00:00",
-        "StartLoggingTime": "2024-01-10T09:00:00+00:00",
-    }
+def trail_status(
+    logging: bool = True,
+    *,
+    delivered: str | None = "2026-11-20T11:55:03.104000+00:00",
+    s3: str | None = "2026-11-20T11:55:02.512000+00:00",
+    error: str | None = None,
+) -> dict[str, Any]:
+    """GetTrailStatus as the CLI prints it; ``delivered``: LatestCloudWatchLogsDeliveryTime (None: absent)."""
+    status: dict[str, Any] = {"IsLogging": logging, "StartLoggingTime": "2024-01-10T09:00:00+00:00"}
+    if s3 is not None:
+        status["LatestDeliveryTime"] = s3
+    if delivered is not None:
+        status["LatestCloudWatchLogsDeliveryTime"] = delivered
+    if error is not None:
+        status["LatestCloudWatchLogsDeliveryError"] = error
+    return status
 
 
-def basic_selectors(read_write: str = "All", management: bool = True) -> dict[str, Any]:
+def basic_selectors(
+    read_write: str = "All", management: bool = True, *, exclude: tuple[str, ...] = (), also: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """One basic selector (``also``: more selectors of these ReadWriteTypes, same settings)."""
+
+    def selector(kind: str) -> dict[str, Any]:
+        item: dict[str, Any] = {"ReadWriteType": kind, "IncludeManagementEvents": management, "DataResources": []}
+        item["ExcludeManagementEventSources"] = list(exclude)
+        return item
+
     return {
         "TrailARN": f"arn:aws:cloudtrail:{HOME}:{ACCOUNT}:trail/{TRAIL}",
-        "EventSelectors": [{"ReadWriteType": read_write, "IncludeManagementEvents": management, "DataResources": []}],
+        "EventSelectors": [selector(read_write), *(selector(kind) for kind in also)],
     }
 
 
@@ -111,11 +132,15 @@ def metric_filter(
     metric: str = METRIC,
     namespace: str = NAMESPACE,
     name: str = "RootAccountUsage",
+    **transformation: Any,
 ) -> dict[str, Any]:
+    """``transformation``: more metricTransformations keys (``defaultValue``, ``unit``, ``dimensions``)."""
     return {
         "filterName": name,
         "filterPattern": pattern,
-        "metricTransformations": [{"metricName": metric, "metricNamespace": namespace, "metricValue": "1"}],
+        "metricTransformations": [
+            {"metricName": metric, "metricNamespace": namespace, "metricValue": "1"} | transformation
+        ],
         "creationTime": 1704877200000,
         "logGroupName": log_group,
     }
@@ -154,13 +179,13 @@ def alarm(
 
 
 def subscription(
-    confirmed: bool = True, topic: str | None = None, endpoint: str = "security@example.com"
+    confirmed: bool = True, topic: str | None = None, endpoint: str = "security@example.com", protocol: str = "email"
 ) -> dict[str, Any]:
     arn = topic or topic_arn()
     return {
         "SubscriptionArn": f"{arn}:6a1e6b0e-6f0b-4a4e-9d2f-2f1b0b9f0c11" if confirmed else "PendingConfirmation",
         "Owner": ACCOUNT,
-        "Protocol": "email",
+        "Protocol": protocol,
         "Endpoint": endpoint,
         "TopicArn": arn,
     }

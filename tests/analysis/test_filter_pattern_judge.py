@@ -116,7 +116,6 @@ def test_console_login_filter_misses_and_overreaches() -> None:
 
 
 UNJUDGEABLE: list[tuple[str, ErrorKind]] = [
-    ("", ErrorKind.EMPTY),
     ('"Root"', ErrorKind.NOT_JSON),
     ("[version, account, eventName = ConsoleLogin]", ErrorKind.NOT_JSON),
     ("{ $.userIdentity.type = %Ro+t% }", ErrorKind.UNSUPPORTED),
@@ -132,6 +131,19 @@ def test_patterns_that_cannot_be_judged_say_why(pattern: str, kind: ErrorKind) -
     assert judgement.error and judgement.error_position is not None
     assert not judgement.catches_all_cis and not judgement.equivalent
     assert describe(judgement).startswith("cannot be judged: ")
+
+
+@pytest.mark.parametrize("pattern", ["", "   ", "\n"])
+def test_an_empty_pattern_matches_every_event_root_use_included(pattern: str) -> None:
+    """CloudWatch Logs matches every log event with an empty pattern
+    (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html)."""
+    judgement = judge(pattern)
+    assert judgement.parses and judgement.decided and judgement.matches_everything
+    assert judgement.catches_all_cis and judgement.noisy and not judgement.equivalent
+    assert judgement.expr is not None and evaluate(judgement.expr, old_console_action())
+    assert evaluate(judgement.expr, {})
+    assert not judgement.misses_console_actions
+    assert "matches every log event" in describe(judgement)
 
 
 def test_the_cis_filter_itself_misses_old_console_actions() -> None:

@@ -1,35 +1,40 @@
 """Follow the CIS 4.3 chain from a trail to a person, link by link (pure).
 
-trail → logging → multi-Region → management events (read and write) → CloudWatch Logs group in the
-trail's home Region → metric filter that catches every root use the CIS filter catches → alarm in that
-Region on the filter's metric that one root use trips → actions enabled with an SNS action → a topic
-with a confirmed subscription.
+trail → logging → multi-Region → global service events → management events (read and write) →
+CloudWatch Logs group in the trail's home Region → events delivered there → metric filter that catches
+every root use the CIS filter catches → alarm in that Region on the filter's metric (name, namespace,
+dimensions, unit) that one root use makes change state → actions enabled with an action that tells
+someone → a person (subscribers.py: a confirmed e-mail, SMS, chat or paging subscription, or an
+Incident Manager response plan).
 
 Every trail × filter × metric × alarm combination is followed. Property links (logging, multi-Region,
-selectors, alarm settings, actions enabled) do not stop the walk, so a chain reports all its breaks;
-structural links (no log group, no filter, no alarm, no SNS action) end it. A link whose evidence is a
-Gap is UNKNOWN, never BROKEN: an unreadable file is no proof of absence.
+global events, selectors, delivery, alarm settings, actions enabled) do not stop the walk, so a chain
+reports all its breaks; structural links (no log group, no filter, no alarm, no notifying action) end
+it. A link whose evidence is a Gap is UNKNOWN, never BROKEN: an unreadable file is no proof of absence.
+A link rootguard can read but not decide is UNDECIDED: the chain then needs a person's confirmation.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from rootguard.analysis.alarm_links import (
     Link,
     LinkName,
     LinkState,
-    alarm_problems,
+    judge_alarm,
     logging_link,
-    management_events_link,
     multi_region_link,
-    subscriber_link,
+    notifying_actions,
+    recipients_link,
 )
+from rootguard.analysis.alarm_trail import delivery_link, global_events_link, management_events_link
 from rootguard.analysis.filter_pattern_judge import Judgement, judge
 from rootguard.model.alerting import AccountAlerting, AlertingEvidence, RegionAlerting
-from rootguard.model.alerting_metrics import MetricFilter, MetricTransformation, topic_region_account_name
+from rootguard.model.alerting_metrics import MetricFilter, MetricTransformation
 from rootguard.model.alerting_trails import EventSelectors, LogGroupRef, Trail, TrailStatus
 from rootguard.model.gaps import Gap, GapKind
 from rootguard.model.operations import METRIC_FILTERS
@@ -40,6 +45,8 @@ class ChainState(StrEnum):
     BROKEN = "broken"
     UNKNOWN = "unknown"
     """No link is broken, but at least one could not be judged (its evidence is a Gap)."""
+    MANUAL = "manual"
+    """No link is broken or unreadable, but rootguard cannot decide at least one: a person must confirm it."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,8 @@ class Chain:
             or self.links[-1].name is not LinkName.SUBSCRIBER
         ):
             return ChainState.UNKNOWN
+        if any(link.state is LinkState.UNDECIDED for link in self.links):
+            return ChainState.MANUAL
         return ChainState.COMPLETE
 
     @property
@@ -69,6 +78,10 @@ class Chain:
         return tuple(link for link in self.links if link.state is LinkState.BROKEN)
 
     @property
+    def undecided(self) -> tuple[Link, ...]:
+        return tuple(link for link in self.links if link.state is LinkState.UNDECIDED)
+
+    @property
     def gaps(self) -> tuple[Gap, ...]:
         return tuple(gap for link in self.links for gap in link.gaps)
 
@@ -77,24 +90,28 @@ class Chain:
 class ChainReport:
     chains: tuple[Chain, ...]
     best: Chain
-    """A complete chain if any; else the furthest chain that may still be complete; else the furthest broken."""
+    """A complete chain if any; else the furthest that may still be complete once read (UNKNOWN); else the
+    furthest that a person must confirm (MANUAL); else the furthest broken."""
 
     @property
     def state(self) -> ChainState:
         return self.best.state
 
 
-def follow(alerting: AlertingEvidence) -> ChainReport:
-    chains = tuple(_chains(alerting))
+RANK = {ChainState.COMPLETE: 3, ChainState.UNKNOWN: 2, ChainState.MANUAL: 1, ChainState.BROKEN: 0}
+
+
+def follow(alerting: AlertingEvidence, read_at: datetime) -> ChainReport:
+    """Every chain, and the best; ``read_at`` is when the evidence was read (trail delivery is judged against it)."""
+    chains = tuple(_chains(alerting, read_at))
 
     def rank(chain: Chain) -> tuple[int, int, int]:
-        order = {ChainState.COMPLETE: 2, ChainState.UNKNOWN: 1, ChainState.BROKEN: 0}[chain.state]
-        return (order, chain.progress, -len(chain.broken))
+        return (RANK[chain.state], chain.progress, -len(chain.broken))
 
     return ChainReport(chains=chains, best=max(chains, key=rank))
 
 
-def _chains(alerting: AlertingEvidence) -> Iterator[Chain]:
+def _chains(alerting: AlertingEvidence, read_at: datetime) -> Iterator[Chain]:
     own = alerting.own
     listings = [data.trails for data in own.regions.values()]
     readable = [listing for listing in listings if not isinstance(listing, Gap)]
@@ -120,15 +137,17 @@ def _chains(alerting: AlertingEvidence) -> Iterator[Chain]:
         yield Chain((Link(LinkName.TRAIL, LinkState.BROKEN, detail),))
         return
     for trail in trails.values():
-        yield from _from_trail(alerting, trail)
+        yield from _from_trail(alerting, trail, read_at)
 
 
-def _from_trail(alerting: AlertingEvidence, trail: Trail) -> Iterator[Chain]:
+def _from_trail(alerting: AlertingEvidence, trail: Trail, read_at: datetime) -> Iterator[Chain]:
     owner = "" if trail.account_id in {"", alerting.own.account_id} else f", owned by account {trail.account_id}"
     kind = "organization trail" if trail.organization_trail else "trail"
     links = [Link(LinkName.TRAIL, LinkState.OK, f"{kind} {trail.name} (home Region {trail.home_region}{owner})")]
-    links.append(logging_link(trail, _status(alerting, trail)))
+    status = _status(alerting, trail)
+    links.append(logging_link(trail, status))
     links.append(multi_region_link(trail))
+    links.append(global_events_link(trail, alerting.own.account_id))
     links.append(management_events_link(trail, _selectors(alerting, trail)))
     group = trail.log_group
     if trail.log_group_arn is None or group is None:
@@ -161,9 +180,12 @@ def _from_trail(alerting: AlertingEvidence, trail: Trail) -> Iterator[Chain]:
             return
         notes.append(f"{kind} {trail.name} delivers to {where}; the chain was followed in that account")
     links.append(Link(LinkName.LOG_GROUP, LinkState.OK, f"delivers to log group {group.name} ({group.region})"))
+    delivery = delivery_link(trail, status, group.name, read_at)
+    if delivery is not None:
+        links.append(delivery)
     if account is None:  # pragma: no cover - the own account is always present
         return
-    yield from _from_log_group(account, group, tuple(links), tuple(notes))
+    yield from _from_log_group(account, group, tuple(links), tuple(notes), alerting.own.account_id)
 
 
 def _status(alerting: AlertingEvidence, trail: Trail) -> TrailStatus | Gap | None:
@@ -187,7 +209,7 @@ def _selectors(alerting: AlertingEvidence, trail: Trail) -> EventSelectors | Gap
 
 
 def _from_log_group(
-    account: AccountAlerting, group: LogGroupRef, links: tuple[Link, ...], notes: tuple[str, ...]
+    account: AccountAlerting, group: LogGroupRef, links: tuple[Link, ...], notes: tuple[str, ...], audited: str
 ) -> Iterator[Chain]:
     data = account.regions.get(group.region)
     filters = data.metric_filters if data is not None else _absent_region(account.account_id, group.region)
@@ -205,8 +227,8 @@ def _from_log_group(
         judgement = judge(metric_filter.pattern)
         link, extra = _filter_link(metric_filter, judgement, group.name)
         here = (*links, link)
-        if link.state is not LinkState.OK or not metric_filter.transformations:
-            if link.state is LinkState.OK:
+        if link.state is LinkState.BROKEN or not metric_filter.transformations:
+            if link.state is not LinkState.BROKEN:
                 here = (
                     *links,
                     Link(
@@ -219,7 +241,7 @@ def _from_log_group(
             yield Chain(here, (*notes, *extra), judgement)
             continue
         for transformation in metric_filter.transformations:
-            for chain in _from_metric(account, data, transformation, here):
+            for chain in _from_metric(account, data, transformation, here, audited):
                 yield Chain(chain.links, (*notes, *extra), judgement)
 
 
@@ -233,22 +255,40 @@ def _absent_region(account_id: str, region: str) -> Gap:
 
 
 def _filter_link(metric_filter: MetricFilter, judgement: Judgement, group: str) -> tuple[Link, tuple[str, ...]]:
+    """Proven narrower: BROKEN (with a counterexample); not provable either way: UNDECIDED, never BROKEN."""
     name = f"metric filter {metric_filter.name}"
     if not judgement.parses or not judgement.decided:
-        detail = f"{name} cannot be judged ({judgement.error}): pattern {metric_filter.pattern!r}"
-        return Link(LinkName.METRIC_FILTER, LinkState.BROKEN, detail, subject=group), ()
+        detail = (
+            f"whether {name} catches every root use: rootguard cannot compare its pattern with the CIS filter "
+            f"({judgement.error}): pattern {metric_filter.pattern!r}"
+        )
+        return Link(LinkName.METRIC_FILTER, LinkState.UNDECIDED, detail, subject=group), ()
     if not judgement.catches_all_cis:
         detail = f"{name} misses root use the CIS filter catches: {judgement.narrower[0]}"
         return Link(LinkName.METRIC_FILTER, LinkState.BROKEN, detail, subject=group), ()
     notes = []
-    if judgement.noisy:
+    if judgement.matches_everything:
+        notes.append(
+            f"{name} has an empty pattern, which matches every log event: it catches every root use and will "
+            "also alert on everything else"
+        )
+    elif judgement.noisy:
         notes.append(f"{name} is noisier than the CIS filter: it {judgement.noise[0]}")
-    verdict = "equivalent to the CIS filter" if judgement.equivalent else "catches every root use the CIS filter does"
+    if judgement.matches_everything:
+        verdict = "an empty pattern (matches every event, root use included)"
+    elif judgement.equivalent:
+        verdict = "equivalent to the CIS filter"
+    else:
+        verdict = "catches every root use the CIS filter does"
     return Link(LinkName.METRIC_FILTER, LinkState.OK, f"{name} is {verdict}"), tuple(notes)
 
 
 def _from_metric(
-    account: AccountAlerting, data: RegionAlerting, metric: MetricTransformation, links: tuple[Link, ...]
+    account: AccountAlerting,
+    data: RegionAlerting,
+    metric: MetricTransformation,
+    links: tuple[Link, ...],
+    audited: str,
 ) -> Iterator[Chain]:
     shown = f"{metric.namespace}/{metric.metric_name}"
     if isinstance(data.alarms, Gap):
@@ -260,28 +300,21 @@ def _from_metric(
         yield Chain((*links, Link(LinkName.ALARM, LinkState.BROKEN, detail, subject=shown)))
         return
     for alarm in alarms:
-        problems = alarm_problems(alarm, metric)
-        state = LinkState.BROKEN if problems else LinkState.OK
-        detail = f"alarm {alarm.name} on {shown}" + (
-            f" never trips on one root use: {'; '.join(problems)}" if problems else ""
-        )
-        here = (*links, Link(LinkName.ALARM, state, detail, subject=alarm.name))
-        topics = [a for a in alarm.alarm_actions if topic_region_account_name(a)]
-        if not topics:
-            yield Chain(
-                (
-                    *here,
-                    Link(
-                        LinkName.ALARM_ACTIONS,
-                        LinkState.BROKEN,
-                        f"alarm {alarm.name} has no SNS action",
-                        subject=alarm.name,
-                    ),
-                )
-            )
+        verdict = judge_alarm(alarm, metric, audited)
+        detail = f"alarm {alarm.name} on {shown}"
+        if verdict.broken:
+            detail += f" never notifies on one root use: {'; '.join(verdict.broken)}"
+        elif verdict.undecided:
+            detail = f"whether alarm {alarm.name} on {shown} notifies on one root use: {'; '.join(verdict.undecided)}"
+        here = (*links, Link(LinkName.ALARM, verdict.state, detail, subject=alarm.name))
+        notifying = notifying_actions(alarm.alarm_actions)
+        if not notifying:
+            others = f" (its actions: {', '.join(alarm.alarm_actions)})" if alarm.alarm_actions else ""
+            detail = f"alarm {alarm.name} has no SNS action or other action that tells anyone{others}"
+            yield Chain((*here, Link(LinkName.ALARM_ACTIONS, LinkState.BROKEN, detail, subject=alarm.name)))
             continue
         if alarm.actions_enabled:
-            actions = Link(LinkName.ALARM_ACTIONS, LinkState.OK, f"notifies {', '.join(topics)}")
+            actions = Link(LinkName.ALARM_ACTIONS, LinkState.OK, f"notifies {', '.join(notifying)}")
         else:
             actions = Link(
                 LinkName.ALARM_ACTIONS,
@@ -289,4 +322,4 @@ def _from_metric(
                 f"alarm {alarm.name} has its actions disabled",
                 subject=alarm.name,
             )
-        yield Chain((*here, actions, subscriber_link(account, topics)))
+        yield Chain((*here, actions, recipients_link(account, notifying)))

@@ -81,7 +81,7 @@ class ErrorKind(StrEnum):
     """Why a pattern could not be parsed; callers word their finding differently for each."""
 
     EMPTY = "empty"
-    """An empty pattern: CloudWatch matches every event with it, so it cannot be a root-usage filter."""
+    """An empty pattern: CloudWatch matches every event with it (the judge says so: it catches root use too)."""
     NOT_JSON = "not-json"
     """A term, space-delimited or regex pattern: valid CloudWatch, but not a JSON pattern we can judge."""
     UNSUPPORTED = "unsupported"

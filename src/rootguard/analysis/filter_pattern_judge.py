@@ -14,7 +14,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from rootguard.analysis.filter_pattern_ast import ErrorKind, Expr, FilterPatternError, conjuncts, render, render_expr
+from rootguard.analysis.filter_pattern_ast import (
+    Check,
+    ErrorKind,
+    Existence,
+    Expr,
+    FilterPatternError,
+    Or,
+    conjuncts,
+    render,
+    render_expr,
+)
 from rootguard.analysis.filter_pattern_parser import parse
 from rootguard.analysis.filter_pattern_search import TooComplex, witness
 from rootguard.analysis.filter_pattern_semantics import evaluate
@@ -91,13 +101,36 @@ class Judgement:
     equivalent: bool = False
     misses_console_actions: bool = field(default=False)
     """It does not match an old-shape root console action (``invokedBy: signin.amazonaws.com``)."""
+    matches_everything: bool = False
+    """An empty pattern: CloudWatch Logs matches every log event with it, root use included."""
+
+
+MATCH_ALL: Expr = Or((Existence(("eventVersion",), Check.EXISTS), Existence(("eventVersion",), Check.NOT_EXISTS)))
+"""What an empty pattern means, as a tree: true of every record (used to replay it on CloudTrail)."""
+EVERYTHING = "matches every log event, so it also alerts on everything that is not root use"
 
 
 def judge(pattern_text: str, reference: Expr = CIS_ROOT_USAGE) -> Judgement:
-    """Parse the pattern and compare what it matches with what ``reference`` (the CIS filter) matches."""
+    """Parse the pattern and compare what it matches with what ``reference`` (the CIS filter) matches.
+
+    An empty pattern matches every log event (CloudWatch Logs filter pattern syntax,
+    https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html): it catches
+    every root use, and everything else too.
+    """
     try:
         expr = parse(pattern_text)
     except FilterPatternError as error:
+        if error.kind is ErrorKind.EMPTY:
+            return Judgement(
+                pattern_text,
+                parses=True,
+                expr=MATCH_ALL,
+                decided=True,
+                catches_all_cis=True,
+                noisy=True,
+                noise=(EVERYTHING,),
+                matches_everything=True,
+            )
         return Judgement(pattern_text, False, error.message, error.kind, error.position)
     console = misses_console_actions(expr)
     try:
@@ -165,5 +198,7 @@ def describe(judgement: Judgement) -> str:
     else:
         verdict = "misses records the CIS filter catches"
     reasons = "; ".join((*judgement.narrower, *judgement.noise))
+    if judgement.matches_everything:
+        return f"an empty pattern: {EVERYTHING}"
     shown = render(judgement.expr) if judgement.expr is not None else judgement.pattern
     return f"{shown}: {verdict}" + (f" ({reasons})" if reasons else "")

@@ -5,9 +5,11 @@ was recorded, and root calls land in the Region of the endpoint used, sign-ins i
 Regional sign-in endpoint (research/detections.md §2.8). So a path counts only when it works in every
 Region the bundle holds (the Regions rootguard collected). GuardDuty is Regional in the same way.
 
-Reach of a path, from best to worst: PERSON (an SNS topic with a confirmed subscriber), ROUTED (a
-target rootguard cannot follow: Lambda, SQS, another event bus …; or GuardDuty findings nothing here
-routes), NONE. UNKNOWN means evidence is missing where it could still be PERSON.
+Reach of a path, from best to worst: PERSON (a target that reaches a person by the tables of
+subscribers.py: an SNS topic with a confirmed e-mail, SMS, chat or paging subscription, or an Incident
+Manager response plan), ROUTED (a target rootguard cannot follow to a person: Lambda, SQS, another
+event bus, an SNS topic whose subscriptions are all queues or web hooks …; or GuardDuty findings nothing
+here routes), NONE. UNKNOWN means evidence is missing where it could still be PERSON.
 """
 
 from __future__ import annotations
@@ -17,11 +19,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from rootguard.analysis.alarm_links import LinkState, subscriber_link
 from rootguard.analysis.event_pattern import PatternUnsupported, matches
 from rootguard.analysis.root_event_samples import guardduty_root_finding, root_samples
+from rootguard.analysis.subscribers import Reaches, destinations
 from rootguard.model.alerting import AccountAlerting, AlertingEvidence, RegionAlerting
-from rootguard.model.alerting_metrics import topic_region_account_name
 from rootguard.model.alerting_routing import Detector, EventRule
 from rootguard.model.gaps import Gap
 
@@ -109,19 +110,17 @@ def _rule_reach(account: AccountAlerting, data: RegionAlerting, rule: EventRule)
     if targets is None or isinstance(targets, Gap):
         gaps = (targets,) if isinstance(targets, Gap) else ()
         return Outcome(Reach.UNKNOWN, f"{prefix}: its targets could not be read", gaps)
-    topics = [t.arn for t in targets if topic_region_account_name(t.arn)]
-    others = [t.arn for t in targets if not topic_region_account_name(t.arn)]
-    if topics:
-        link = subscriber_link(account, topics)
-        if link.state is LinkState.OK:
-            return Outcome(Reach.PERSON, f"{prefix} → {link.detail}")
-        if link.state is LinkState.UNKNOWN:
-            return Outcome(Reach.UNKNOWN, f"{prefix} → {link.detail}", link.gaps)
-        if not others:
-            return Outcome(Reach.NONE, f"{prefix} → {link.detail}")
-    if others:
-        return Outcome(Reach.ROUTED, f"{prefix} → {', '.join(others)} (rootguard cannot see who that reaches)")
-    return Outcome(Reach.NONE, f"{prefix} has no target")
+    if not targets:
+        return Outcome(Reach.NONE, f"{prefix} has no target")
+    found = destinations(account, [t.arn for t in targets])
+    reach = found.reaches
+    if reach is Reaches.PERSON:
+        return Outcome(Reach.PERSON, f"{prefix} → reaches a person: {'; '.join(found.person)}")
+    if reach is None:
+        return Outcome(Reach.UNKNOWN, f"{prefix} → the subscriptions of {', '.join(found.unread)}", found.gaps)
+    if reach is Reaches.ELSEWHERE:
+        return Outcome(Reach.ROUTED, f"{prefix} → {'; '.join(found.elsewhere)} (rootguard cannot see who that reaches)")
+    return Outcome(Reach.NONE, f"{prefix} → nobody receives it: {'; '.join(found.nobody)}")
 
 
 def read_only_note(alerting: AlertingEvidence) -> str | None:

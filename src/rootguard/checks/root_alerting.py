@@ -4,10 +4,12 @@ Three paths count: the CIS 4.3 alarm chain; EventBridge rules whose patterns mat
 root console sign-ins, in every Region collected, with a target; GuardDuty, whose
 Policy:IAMUser/RootCredentialUsage finding reaches a person only if a rule routes it.
 
-PASS: a path ends at an SNS topic with a confirmed subscriber. MANUAL: the best path ends where
-rootguard cannot see a person (a Lambda or SQS target, another event bus, GuardDuty findings nothing
-here routes): a human must attest where it leads. ERROR: evidence is missing where a path might work.
-FAIL: every path is proven not to work.
+PASS: a path reaches a person (analysis/subscribers.py: a confirmed e-mail, SMS, chat or paging
+subscription, or an Incident Manager response plan). MANUAL: the best path ends where rootguard cannot
+see a person (a Lambda or SQS target, another event bus, a topic whose subscribers are queues or web
+hooks, GuardDuty findings nothing here routes, an alarm chain with a link rootguard cannot decide): a
+human must attest where it leads. ERROR: evidence is missing where a path might work. FAIL: every path
+is proven not to work.
 """
 
 from __future__ import annotations
@@ -16,13 +18,18 @@ from rootguard.analysis.alarm_chain import ChainState, follow
 from rootguard.analysis.root_paths import Outcome as PathOutcome
 from rootguard.analysis.root_paths import Reach, eventbridge_path, guardduty_path, read_only_note
 from rootguard.checks.registry import EvaluationContext, Outcome, check, errored, failed, passed
-from rootguard.checks.root_usage_alarm import summarize
+from rootguard.checks.root_usage_alarm import read_time, summarize
 from rootguard.model.evidence import AccountEvidence, Source
 from rootguard.model.findings import Severity, Status
 from rootguard.model.gaps import Gap
 from rootguard.remediation.catalog import remediation_hint
 
-_CHAIN_REACH = {ChainState.COMPLETE: Reach.PERSON, ChainState.UNKNOWN: Reach.UNKNOWN, ChainState.BROKEN: Reach.NONE}
+_CHAIN_REACH = {
+    ChainState.COMPLETE: Reach.PERSON,
+    ChainState.UNKNOWN: Reach.UNKNOWN,
+    ChainState.MANUAL: Reach.ROUTED,
+    ChainState.BROKEN: Reach.NONE,
+}
 
 
 @check(
@@ -43,7 +50,7 @@ def root_alerting(account: AccountEvidence, ctx: EvaluationContext) -> Outcome:
     alerting = account.alerting
     if isinstance(alerting, Gap):
         return errored("Whether root use reaches anyone cannot be told without the alerting evidence.", alerting)
-    chain = follow(alerting).best
+    chain = follow(alerting, read_time(ctx)).best
     paths = {
         "CIS alarm chain": PathOutcome(_CHAIN_REACH[chain.state], summarize(chain), chain.gaps),
         "EventBridge": eventbridge_path(alerting),

@@ -1,13 +1,16 @@
-"""``root-usage-alarm`` (CIS AWS 3.0.0 4.3): does root use trip an alarm that reaches a confirmed subscriber?
+"""``root-usage-alarm`` (CIS AWS 3.0.0 4.3): does root use trip an alarm that reaches a person?
 
 The chain is followed link by link (analysis/alarm_chain.py); the best chain is reported. A complete
-chain passes; a chain that could be complete but for unreadable evidence is an ERROR naming the files;
-otherwise the furthest chain's broken links fail, each with what fixes it.
+chain passes; a chain that could be complete but for unreadable or inconsistent evidence is an ERROR
+naming the files; a chain whose only open links are ones rootguard cannot decide (a filter pattern it
+cannot compare, a subscriber it cannot follow to a person, an alarm whose firing depends on other
+events) is MANUAL, saying what to confirm; otherwise the furthest chain's broken links fail, each with
+what fixes it.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from rootguard.analysis.alarm_chain import Chain, ChainReport, ChainState, follow
@@ -16,7 +19,7 @@ from rootguard.analysis.alarm_replay import describe_replay, replay
 from rootguard.checks.registry import EvaluationContext, Outcome, check, cis, errored, failed, passed
 from rootguard.model.activity import TrailScan
 from rootguard.model.evidence import AccountEvidence, Source
-from rootguard.model.findings import Severity
+from rootguard.model.findings import Severity, Status
 from rootguard.model.gaps import Gap
 from rootguard.remediation.catalog import remediation_hint
 
@@ -28,12 +31,18 @@ FIXES = {
     LinkName.LOGGING: "start it: `aws cloudtrail start-logging --name <subject>`",
     LinkName.MULTI_REGION: "make it multi-Region: "
     "`aws cloudtrail update-trail --name <subject> --is-multi-region-trail`",
+    LinkName.GLOBAL_EVENTS: "record global service events (root's console sign-in is recorded in us-east-1): "
+    "`aws cloudtrail update-trail --name <subject> --is-multi-region-trail --include-global-service-events`",
     LinkName.MANAGEMENT_EVENTS: "record all management events: `aws cloudtrail put-event-selectors --trail-name "
     '<subject> --event-selectors \'[{"ReadWriteType": "All", "IncludeManagementEvents": true}]\'`',
     LinkName.LOG_GROUP: "send the trail to a log group in its home Region: `aws cloudtrail update-trail --name "
     "<subject> --cloud-watch-logs-log-group-arn … --cloud-watch-logs-role-arn …`",
+    LinkName.DELIVERY: "make CloudTrail deliver to the log group again: check that the log group exists and that "
+    "the trail's CloudWatchLogsRoleArn may logs:CreateLogStream and logs:PutLogEvents on it, then "
+    "`aws cloudtrail get-trail-status --name <subject>` shows no LatestCloudWatchLogsDeliveryError",
     LinkName.METRIC_FILTER: f"put the CIS metric filter on log group <subject> (the {TEMPLATE} template)",
-    LinkName.ALARM: f"alarm on the filter's metric with Sum >= 1 over one period (the {TEMPLATE} template)",
+    LinkName.ALARM: "alarm on the filter's metric (same dimensions, no other Unit) with Sum >= 1 over one period "
+    f"and TreatMissingData notBreaching (the {TEMPLATE} template)",
     LinkName.ALARM_ACTIONS: "enable the alarm's actions (`aws cloudwatch enable-alarm-actions --alarm-names "
     f"<subject>`) and give it an SNS topic (the {TEMPLATE} template)",
     LinkName.SUBSCRIBER: "have the recipient confirm the subscription (the link in AWS's confirmation e-mail), or "
@@ -63,7 +72,7 @@ def root_usage_alarm(account: AccountEvidence, ctx: EvaluationContext) -> Outcom
     alerting = account.alerting
     if isinstance(alerting, Gap):
         return errored("Whether an alarm watches root use cannot be told without the alerting evidence.", alerting)
-    report = follow(alerting)
+    report = follow(alerting, read_time(ctx))
     chain = report.best
     evidence = _evidence(report)
     if chain.state is ChainState.COMPLETE:
@@ -73,11 +82,22 @@ def root_usage_alarm(account: AccountEvidence, ctx: EvaluationContext) -> Outcom
         unknown = [link.detail for link in chain.links if link.state is LinkState.UNKNOWN]
         broken = _furthest_broken(report)
         also = f" The furthest chain that is certainly broken: {_broken_text(broken)}." if broken else ""
+        if chain.undecided:
+            also += f" rootguard could not decide either: {'; '.join(link.detail for link in chain.undecided)}."
         return errored(
             f"The alarm chain {describe_chain(chain)} could not be judged: {'; '.join(unknown)} could not be read."
             f"{also}",
             *_unique(chain.gaps),
             **evidence,
+        )
+    if chain.state is ChainState.MANUAL:
+        notes = " ".join(f"Note: {note}." for note in chain.notes)
+        return Outcome(
+            Status.MANUAL,
+            f"The alarm chain {describe_chain(chain)} may alert a person, but rootguard cannot decide "
+            f"{'; '.join(link.detail for link in chain.undecided)}. Confirm it, or fix it so that it can be "
+            f"checked. {notes}".strip(),
+            evidence,
         )
     notes = " ".join(f"Note: {note}." for note in chain.notes)
     return failed(
@@ -85,6 +105,11 @@ def root_usage_alarm(account: AccountEvidence, ctx: EvaluationContext) -> Outcom
         f"{notes}".strip(),
         **evidence,
     )
+
+
+def read_time(ctx: EvaluationContext) -> datetime:
+    """When the evidence was read: the collection time, or the as-of time when that is earlier."""
+    return min(ctx.as_of, ctx.collected_at)
 
 
 def describe_chain(chain: Chain) -> str:
@@ -96,7 +121,8 @@ def summarize(chain: Chain) -> str:
     if chain.state is ChainState.COMPLETE:
         return describe_chain(chain)
     stops = [link for link in chain.links if link.state is not LinkState.OK]
-    return "; ".join(("could not read " if link.state is LinkState.UNKNOWN else "") + link.detail for link in stops)
+    prefix = {LinkState.UNKNOWN: "could not read ", LinkState.UNDECIDED: "cannot decide "}
+    return "; ".join(prefix.get(link.state, "") + link.detail for link in stops)
 
 
 def _broken_text(chain: Chain) -> str:

@@ -1,4 +1,10 @@
-"""Metric filters, CloudWatch alarms and SNS subscriptions, from AWS CLI JSON output."""
+"""Metric filters, CloudWatch alarms and SNS subscriptions, from AWS CLI JSON output.
+
+Field meanings: MetricTransformation
+(https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_MetricTransformation.html),
+MetricAlarm (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricAlarm.html),
+Subscription (https://docs.aws.amazon.com/sns/latest/api/API_Subscription.html).
+"""
 
 from __future__ import annotations
 
@@ -16,7 +22,16 @@ class MetricTransformation:
     namespace: str
     value: str
     """``metricValue``: a number as text (``"1"``) or a ``$.field`` reference."""
-    dimensions: tuple[str, ...]
+    dimensions: tuple[tuple[str, str], ...]
+    """``dimensions``: (name, ``$.field`` the value is taken from), sorted by name."""
+    default_value: float | None = None
+    """``defaultValue``: what the filter publishes for every log event it does not match; ``None``: nothing."""
+    unit: str | None = None
+    """``unit``; AWS publishes ``None`` (the unit called "None") when it is left out."""
+
+    @property
+    def dimension_names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.dimensions)
 
 
 @dataclass(frozen=True)
@@ -36,14 +51,16 @@ def metric_filters_from_document(document: Any) -> tuple[MetricFilter, ...]:
         for number_, transformation in enumerate(items(item, "metricTransformations")):
             here = f"{where}.metricTransformations[{number_}]"
             dimensions = transformation.get("dimensions") or {}
-            if not isinstance(dimensions, dict):
-                raise MalformedEvidence(f"{here}.dimensions is not an object")
+            if not isinstance(dimensions, dict) or not all(isinstance(v, str) for v in dimensions.values()):
+                raise MalformedEvidence(f"{here}.dimensions is not an object of strings")
             transformations.append(
                 MetricTransformation(
                     metric_name=text(transformation, "metricName", here),
                     namespace=text(transformation, "metricNamespace", here),
                     value=text(transformation, "metricValue", here),
-                    dimensions=tuple(sorted(str(k) for k in dimensions)),
+                    dimensions=tuple(sorted((str(k), v) for k, v in dimensions.items())),
+                    default_value=number(transformation, "defaultValue", here),
+                    unit=optional_text(transformation, "unit", here),
                 )
             )
         found.append(
@@ -73,9 +90,18 @@ class MetricAlarm:
     """``None`` for anomaly-detection alarms (``ThresholdMetricId``)."""
     evaluation_periods: int
     datapoints_to_alarm: int
-    dimensions: tuple[str, ...]
+    dimensions: tuple[tuple[str, str], ...]
+    """(name, value) pairs, sorted by name: the alarm watches only the metric with exactly these."""
     actions_enabled: bool
     alarm_actions: tuple[str, ...]
+    unit: str | None = None
+    """``Unit``: when set, the alarm sees only data published with that unit."""
+    treat_missing_data: str | None = None
+    """``TreatMissingData``: ``missing`` (the default when absent), ``notBreaching``, ``breaching``, ``ignore``."""
+
+    @property
+    def dimension_names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.dimensions)
 
 
 def alarms_from_document(document: Any) -> tuple[MetricAlarm, ...]:
@@ -89,8 +115,11 @@ def _alarm(item: Mapping[str, Any], where: str) -> MetricAlarm:
     periods = number(item, "EvaluationPeriods", where)
     datapoints = number(item, "DatapointsToAlarm", where)
     dimensions = item.get("Dimensions") or []
-    if not isinstance(dimensions, list) or not all(isinstance(d, dict) for d in dimensions):
-        raise MalformedEvidence(f"{where}.Dimensions is not a list of objects")
+    if not isinstance(dimensions, list) or not all(
+        isinstance(d, dict) and isinstance(d.get("Name"), str) and isinstance(d.get("Value", ""), str)
+        for d in dimensions
+    ):
+        raise MalformedEvidence(f"{where}.Dimensions is not a list of objects with a Name and a Value")
     evaluation_periods = int(periods) if periods is not None else 1
     return MetricAlarm(
         name=text(item, "AlarmName", where),
@@ -103,9 +132,11 @@ def _alarm(item: Mapping[str, Any], where: str) -> MetricAlarm:
         threshold=number(item, "Threshold", where),
         evaluation_periods=evaluation_periods,
         datapoints_to_alarm=int(datapoints) if datapoints is not None else evaluation_periods,
-        dimensions=tuple(sorted(str(d.get("Name")) for d in dimensions)),
+        dimensions=tuple(sorted((str(d["Name"]), str(d.get("Value", ""))) for d in dimensions)),
         actions_enabled=flag(item, "ActionsEnabled", where, default=True),
         alarm_actions=texts(item, "AlarmActions", where),
+        unit=optional_text(item, "Unit", where),
+        treat_missing_data=optional_text(item, "TreatMissingData", where),
     )
 
 

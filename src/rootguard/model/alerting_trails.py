@@ -1,13 +1,21 @@
-"""CloudTrail trails, their status and their event selectors, from AWS CLI JSON output."""
+"""CloudTrail trails, their status and their event selectors, from AWS CLI JSON output.
+
+Field meanings: Trail (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_Trail.html),
+GetTrailStatus (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_GetTrailStatus.html),
+EventSelector and AdvancedFieldSelector
+(https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_AdvancedFieldSelector.html).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from rootguard.model.aws_json import flag, items, optional_text, text, texts
 from rootguard.model.gaps import MalformedEvidence
+from rootguard.model.timestamps import parse_timestamp
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,8 @@ class Trail:
     multi_region: bool
     organization_trail: bool
     log_group_arn: str | None
+    include_global_service_events: bool | None = None
+    """``IncludeGlobalServiceEvents``; ``None`` when the listing leaves it out."""
 
     @property
     def account_id(self) -> str:
@@ -64,9 +74,14 @@ def trails_from_document(document: Any) -> tuple[Trail, ...]:
                 multi_region=flag(item, "IsMultiRegionTrail", where),
                 organization_trail=flag(item, "IsOrganizationTrail", where),
                 log_group_arn=optional_text(item, "CloudWatchLogsLogGroupArn", where) or None,
+                include_global_service_events=_optional_flag(item, "IncludeGlobalServiceEvents", where),
             )
         )
     return tuple(trails)
+
+
+def _optional_flag(item: Mapping[str, Any], key: str, where: str) -> bool | None:
+    return None if item.get(key) is None else flag(item, key, where)
 
 
 @dataclass(frozen=True)
@@ -74,6 +89,10 @@ class TrailStatus:
     is_logging: bool
     cloudwatch_delivery_error: str | None
     """``LatestCloudWatchLogsDeliveryError``: why the last delivery to the log group failed, if it did."""
+    cloudwatch_delivery_time: datetime | None = None
+    """``LatestCloudWatchLogsDeliveryTime``: when CloudTrail last delivered events to the log group."""
+    delivery_time: datetime | None = None
+    """``LatestDeliveryTime``: when CloudTrail last delivered a log file to the S3 bucket."""
 
 
 def trail_status_from_document(document: Any) -> TrailStatus:
@@ -83,7 +102,24 @@ def trail_status_from_document(document: Any) -> TrailStatus:
     return TrailStatus(
         is_logging=document["IsLogging"],
         cloudwatch_delivery_error=optional_text(document, "LatestCloudWatchLogsDeliveryError", "status") or None,
+        cloudwatch_delivery_time=_moment(document, "LatestCloudWatchLogsDeliveryTime"),
+        delivery_time=_moment(document, "LatestDeliveryTime"),
     )
+
+
+def _moment(document: Mapping[str, Any], key: str) -> datetime | None:
+    """A timestamp as the CLI prints it (ISO 8601) or as the JSON protocol carries it (epoch seconds)."""
+    value = document.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            return parse_timestamp(value)
+        except ValueError as problem:
+            raise MalformedEvidence(f"status.{key} is {value!r}: {problem}") from None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value, UTC)
+    raise MalformedEvidence(f"status.{key} is {value!r}, not a timestamp")
 
 
 @dataclass(frozen=True)
@@ -96,9 +132,15 @@ class BasicSelector:
 
 @dataclass(frozen=True)
 class FieldSelector:
+    """One ``FieldSelectors`` entry: a field and its operators (each a list of values)."""
+
     field: str
     equals: tuple[str, ...]
     not_equals: tuple[str, ...]
+    starts_with: tuple[str, ...] = ()
+    not_starts_with: tuple[str, ...] = ()
+    ends_with: tuple[str, ...] = ()
+    not_ends_with: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -152,6 +194,10 @@ def _advanced(item: Mapping[str, Any], where: str) -> AdvancedSelector:
                 field=text(field, "Field", here),
                 equals=texts(field, "Equals", here),
                 not_equals=texts(field, "NotEquals", here),
+                starts_with=texts(field, "StartsWith", here),
+                not_starts_with=texts(field, "NotStartsWith", here),
+                ends_with=texts(field, "EndsWith", here),
+                not_ends_with=texts(field, "NotEndsWith", here),
             )
         )
     return AdvancedSelector(name=optional_text(item, "Name", where) or "", fields=tuple(fields))
