@@ -350,6 +350,9 @@ def test_undetermined_principals_are_neither_administrators_nor_dropped() -> Non
     assert result.administrators == ()
     assert [a.principal.name for a in result.undetermined] == ["Maybe", "carol"]
     assert result.service_roles == ()  # a service role is reported only when proven an administrator
+    # Nobody can assume it: whatever its unread policy says, it is no candidate.
+    locked = role("Locked", ACCOUNT, attached_arns=(custom,), trust=document(assume(ROOT, "sts:TagSession")))
+    assert census(parsed(roles=(locked,))) == census(parsed())
 
 
 @pytest.mark.parametrize(

@@ -387,7 +387,8 @@ class AdminCensus:
     service_roles: tuple[AdminAssessment, ...]
     """Administrator roles only AWS services may assume, and service-linked ones (reported, never counted)."""
     unassumable: tuple[AdminAssessment, ...]
-    """Roles that may administer but whose trust policy lets nobody assume them (``trust.reasons`` says why)."""
+    """Administrator roles (full or conditional) whose trust policy lets nobody assume them (``trust.reasons`` says
+    why)."""
 
 
 def census(details: AuthorizationDetails) -> AdminCensus:
@@ -410,7 +411,8 @@ def census(details: AuthorizationDetails) -> AdminCensus:
             if found.is_admin:
                 services.append(found)
         elif trust.reach is Reach.NOBODY:
-            unassumable.append(found)
+            if found.is_admin:  # one that might administer but that nobody can assume is no candidate either
+                unassumable.append(found)
         elif trust.reach is Reach.UNREADABLE:
             missing = MissingDocument(
                 f"the trust policy (AssumeRolePolicyDocument) of role {role.name}",
