@@ -131,7 +131,7 @@ def judge_alarm(alarm: MetricAlarm, metric: MetricTransformation, account_id: st
     published = metric.unit or UNIT_NONE
     if alarm.unit is not None and alarm.unit != published:
         shown = f"unit {metric.unit}" if metric.unit else "no unit (None)"
-        broken.append(f"it asks for unit {alarm.unit}, the filter publishes {shown}, so it never sees the filter's data")
+        broken.append(f"it asks for unit {alarm.unit}, the filter publishes {shown}, so it never sees its data")
     _statistic(alarm, metric, broken, undecided)
     if metric.default_value is None:
         missing = alarm.treat_missing_data or "missing"
