@@ -66,3 +66,11 @@ def scripted(service: str, *, log: list[tuple[str, dict[str, Any]]] | None = Non
         events.register(f"before-parameter-build.{prefix}.{operation}", remember)
         events.register(f"before-call.{prefix}.{operation}", answer)
     return client
+
+
+def contract(document: Any) -> Any:
+    """A stored document with only the contract's ``Code`` and ``Message`` in an error (§5): what tests of a
+    collector's own rule compare; the edge's added fields (Category, Operation …) are tested in test_edge."""
+    if isinstance(document, dict) and set(document) == {"Error"}:
+        return {"Error": {key: document["Error"][key] for key in ("Code", "Message") if key in document["Error"]}}
+    return document

@@ -209,7 +209,7 @@ def test_regions_that_cannot_be_listed_make_the_session_region_files_errors(
     moto: AlertingState, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     refusal = {"Error": {"Code": "UnauthorizedOperation", "Message": "not authorized to ec2:DescribeRegions"}}
-    monkeypatch.setattr(alerting, "enabled_regions", lambda _: RegionListing(error=refusal))
+    monkeypatch.setattr(alerting, "enabled_regions", lambda *_: RegionListing(error=refusal))
 
     documents = collect()
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError, TokenRetrievalError
-from scripted import Script, scripted
+from scripted import Script, contract, scripted
 
 from fake_time import FakeTime
 from rootguard.collect import cloudtrail
@@ -169,7 +169,7 @@ def test_lookup_region_refused_stores_the_refusal() -> None:
 
     document = lookup_region(cloudtrail_client(pages), ROOT_QUESTION, SINCE, UNTIL, limiter(FakeTime()))
 
-    assert document == {"Error": {"Code": "AccessDeniedException", "Message": refusal}}
+    assert contract(document) == {"Error": {"Code": "AccessDeniedException", "Message": refusal}}
 
 
 @pytest.mark.parametrize(
@@ -188,7 +188,7 @@ def test_lookup_region_never_stores_a_partial_list(failure: Exception) -> None:
 
     assert set(document) == {"Error"}, f"page 1 must not be stored as the whole answer: {document}"
     if isinstance(failure, ClientError):
-        assert document["Error"] == failure.response["Error"]
+        assert contract(document)["Error"] == failure.response["Error"]
     else:
         assert document["Error"]["Code"] == "ReadTimeoutError"
         assert "cloudtrail.eu-west-1.amazonaws.com" in document["Error"]["Message"]
@@ -268,9 +268,9 @@ def test_enabled_regions_refused_is_an_error_document() -> None:
     message = "You are not authorized to perform this operation."
     describe = Script(client_error("UnauthorizedOperation", "DescribeRegions", message))
 
-    assert enabled_regions(FakeEc2(describe)) == RegionListing(
-        error={"Error": {"Code": "UnauthorizedOperation", "Message": message}}
-    )
+    listing = enabled_regions(FakeEc2(describe))
+    assert listing.regions == ()
+    assert contract(listing.error) == {"Error": {"Code": "UnauthorizedOperation", "Message": message}}
 
 
 def test_enabled_regions_unanswered_is_an_error_document_not_a_traceback() -> None:
@@ -308,10 +308,15 @@ class FakeAws:
     ``trails``: each Region's LookupEvents script.
     """
 
+    region = "us-east-1"
+
     def __init__(self, regions: Any = None, trails: dict[str, Script] | None = None) -> None:
         self.regions = FakeEc2(Script(regions) if regions is not None else Script())
         self.trails = dict(trails or {})
         self.made: list[tuple[str, str | None]] = []
+
+    def out_of_time(self) -> bool:
+        return False
 
     def ec2(self, region: str | None = None) -> Any:
         self.made.append(("ec2", region))
@@ -396,7 +401,9 @@ def test_lookup_root_events_without_a_region_list_stores_why(paced: list[FakeTim
 
     results = lookup_root_events(aws, since=SINCE, until=UNTIL, progress=progress)
 
-    assert results == {"regions": {"Error": {"Code": "UnauthorizedOperation", "Message": message}}}
+    assert {name: contract(document) for name, document in results.items()} == {
+        "regions": {"Error": {"Code": "UnauthorizedOperation", "Message": message}}
+    }
     assert [s for s, _ in aws.made] == ["ec2"], "no Region is guessed"
     assert seen == []
 
@@ -415,7 +422,7 @@ def test_lookup_root_events_keeps_other_regions_when_one_refuses(paced: list[Fak
     results = lookup_root_events(aws, since=SINCE, until=UNTIL)
 
     for question in QUESTIONS:
-        assert results[f"eu-west-1/{question[0]}"] == {"Error": refusal.response["Error"]}
+        assert contract(results[f"eu-west-1/{question[0]}"]) == {"Error": refusal.response["Error"]}
     assert results["us-east-1/root"] == {"Events": [as_cli_prints(event("e1"))]}
 
 

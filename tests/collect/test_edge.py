@@ -145,7 +145,9 @@ def test_an_answer_is_stored_as_the_cli_prints_it() -> None:
 def test_a_refusal_is_its_error_document(regional: bool) -> None:
     refused = failing(client_error("AccessDenied", "User: auditor is not authorized"))
     document = call(refused, regional=regional)
-    assert document == {"Error": {"Code": "AccessDenied", "Message": "User: auditor is not authorized"}}
+    assert document == {
+        "Error": {"Code": "AccessDenied", "Message": "User: auditor is not authorized", "Category": "denied"}
+    }
 
 
 @pytest.mark.parametrize("regional", [False, True])
@@ -257,7 +259,9 @@ def test_a_page_limit_stores_too_many_pages_with_the_advice() -> None:
 
     document = paginate(iam.get_paginator("list_account_aliases"), limit=PageLimit(3, "narrow it"))
 
-    assert document == {"Error": {"Code": "TooManyPages", "Message": "stopped after 3 pages; narrow it"}}
+    assert document == {
+        "Error": {"Code": "TooManyPages", "Message": "stopped after 3 pages; narrow it", "Category": "incomplete"}
+    }
     assert len(script.calls) == 3
 
 
@@ -301,7 +305,7 @@ def test_lists_are_stored_when_aws_leaves_them_out_and_first() -> None:
     }
     refused = scripted("iam", get_account_authorization_details=Script(client_error("AccessDenied", "no")))
     assert paginate(refused.get_paginator("get_account_authorization_details"), lists=lists) == {
-        "Error": {"Code": "AccessDenied", "Message": "no"}
+        "Error": {"Code": "AccessDenied", "Message": "no", "Category": "denied"}
     }
 
 

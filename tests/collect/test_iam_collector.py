@@ -19,7 +19,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
-from scripted import Script, scripted
+from scripted import Script, contract, scripted
 
 from fake_time import FakeTime
 from moto_alerting import AlertingState, alerting_moto, build_chain
@@ -166,14 +166,14 @@ def test_denied_generation_without_a_readable_report_stores_the_refusal(get_code
     )
     time = FakeTime()
 
-    assert fetch(iam, time) == {"Error": {"Code": "AccessDenied", "Message": refusal}}
+    assert contract(fetch(iam, time)) == {"Error": {"Code": "AccessDenied", "Message": refusal}}
     assert time.sleeps == [], "a refusal is not worth waiting for"
 
 
 def test_denied_read_is_stored_with_its_code() -> None:
     iam = FakeIam(generate=Script(COMPLETE), get=Script(client_error("AccessDenied", "GetCredentialReport", "no")))
 
-    assert fetch(iam, FakeTime()) == {"Error": {"Code": "AccessDenied", "Message": "no"}}
+    assert contract(fetch(iam, FakeTime())) == {"Error": {"Code": "AccessDenied", "Message": "no"}}
 
 
 def test_expired_credentials_while_fetching_the_report_stop_the_collection() -> None:
@@ -234,7 +234,9 @@ def test_virtual_mfa_devices_never_stores_a_partial_list() -> None:
 
     document = collector.virtual_mfa_devices(FakeIam(pages=pages).client)
 
-    assert document == {"Error": {"Code": "AccessDenied", "Message": "explicit deny in a permissions boundary"}}
+    assert contract(document) == {
+        "Error": {"Code": "AccessDenied", "Message": "explicit deny in a permissions boundary"}
+    }
 
 
 def test_account_summary_refusal_is_stored_as_an_error_document() -> None:
@@ -242,7 +244,7 @@ def test_account_summary_refusal_is_stored_as_an_error_document() -> None:
         def get_account_summary(self) -> Any:
             raise client_error("AccessDenied", "GetAccountSummary", "denied")
 
-    assert collector.account_summary(Iam()) == {"Error": {"Code": "AccessDenied", "Message": "denied"}}
+    assert contract(collector.account_summary(Iam())) == {"Error": {"Code": "AccessDenied", "Message": "denied"}}
 
 
 @pytest.mark.parametrize("code", ["ExpiredToken", "InvalidClientTokenId"])

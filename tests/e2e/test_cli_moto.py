@@ -659,9 +659,16 @@ def test_a_region_that_refuses_lookup_events_makes_root_activity_error(tmp_path:
     assert "AccessDeniedException" in message
 
     for path in denied:
-        assert json.loads((bundle / path).read_text()) == {
-            "Error": {"Code": "AccessDeniedException", "Message": DENIED_MESSAGE}
+        error = json.loads((bundle / path).read_text())["Error"]  # §5's Code and Message, and the edge's fields
+        assert {key: error[key] for key in ("Code", "Message")} == {
+            "Code": "AccessDeniedException",
+            "Message": DENIED_MESSAGE,
         }
+        assert (error["Category"], error["Operation"], error["Region"]) == (
+            "denied",
+            "cloudtrail:LookupEvents",
+            "eu-west-1",
+        )
     offline = rootguard(
         offline_env(tmp_path), "audit", "--evidence", bundle, "--format", "json", "--quiet", cwd=tmp_path
     )

@@ -36,6 +36,11 @@ class LiveSource:
     """CloudTrail LookupEvents in every enabled Region (root-activity is SKIPPED without it)."""
     alerting: bool = True
     """The alerting paths in every enabled Region (the alerting checks are SKIPPED without them)."""
+    regions: tuple[str, ...] | None = None
+    """Read only these Regions (``--regions``); each must be enabled for the account. None: every enabled one."""
+    timeout: float | None = None
+    """Seconds for the whole collection (``--timeout``): calls left when it runs out are recorded as not
+    attempted and the run goes on to its report. None: no deadline (each call is still bounded)."""
 
     @property
     def skipped(self) -> dict[Source, str]:
@@ -80,8 +85,8 @@ def collect_live(live: LiveSource, *, progress: Progress = lambda _: None) -> Co
     from rootguard.collect.account import collect_account  # noqa: PLC0415
     from rootguard.collect.aws import Aws  # noqa: PLC0415
 
-    aws = Aws(profile=live.profile, region=live.region)
-    return collect_account(aws, progress, lookup=live.lookup, alerting=live.alerting)
+    aws = Aws(profile=live.profile, region=live.region, timeout=live.timeout)
+    return collect_account(aws, progress, lookup=live.lookup, alerting=live.alerting, regions=live.regions)
 
 
 def save_collection(collection: Collection, out: Path, *, force: bool) -> None:

@@ -37,7 +37,26 @@ exit codes: 0 clean · 1 a FAIL at or above --fail-on · 2 usage error or unusab
 
 
 def add_live_source_options(parser: argparse.ArgumentParser) -> None:
-    """What a live collection may skip (audit and collect)."""
+    """What a live collection may skip, which Regions it reads and how long it may take (audit and collect)."""
+    from rootguard.config.durations import DurationError, parse_duration  # noqa: PLC0415
+
+    def regions(text: str) -> tuple[str, ...]:
+        names = tuple(name.strip() for name in text.split(",") if name.strip())
+        if not names:
+            raise argparse.ArgumentTypeError("takes comma-separated Region names, such as us-east-1,eu-west-1")
+        return names
+
+    def seconds(text: str) -> float:
+        try:
+            duration = parse_duration(text, bare_unit="s").total_seconds()
+        except DurationError:
+            duration = 0.0
+        if duration <= 0:
+            raise argparse.ArgumentTypeError(
+                f"takes a duration of at least 1 second, such as 90, 90s, 2m or PT2M, not {text!r}"
+            )
+        return duration
+
     parser.add_argument(
         "--no-cloudtrail",
         action="store_true",
@@ -48,6 +67,20 @@ def add_live_source_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="live runs: skip the alerting paths (trails, metric filters, alarms, SNS, EventBridge, GuardDuty, "
         "Config in every Region; faster; the checks that need them then report ERROR)",
+    )
+    parser.add_argument(
+        "--regions",
+        type=regions,
+        metavar="REGIONS",
+        help="live runs: read only these enabled Regions (comma-separated, such as us-east-1,eu-west-1; "
+        "default: every enabled Region)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=seconds,
+        metavar="SECONDS",
+        help="live runs: stop asking AWS after this long (90, 90s, 2m, PT2M); calls left are recorded as not "
+        "attempted and the report still comes out (default: no limit)",
     )
 
 
@@ -96,7 +129,12 @@ def run(args: argparse.Namespace) -> int:
 
             check_output_dir(args.save_evidence, force=args.force)  # before any AWS call
         live = audit.LiveSource(
-            profile=args.profile, region=args.region, lookup=not args.no_cloudtrail, alerting=not args.no_alerting
+            profile=args.profile,
+            region=args.region,
+            lookup=not args.no_cloudtrail,
+            alerting=not args.no_alerting,
+            regions=args.regions,
+            timeout=args.timeout,
         )
         with progress(args.quiet) as update:
             report = audit.audit_live(

@@ -39,7 +39,12 @@ def run(args: argparse.Namespace) -> int:
 
     check_output_dir(args.out, force=args.force)  # before any AWS call: never collect for nothing
     live = audit.LiveSource(
-        profile=args.profile, region=args.region, lookup=not args.no_cloudtrail, alerting=not args.no_alerting
+        profile=args.profile,
+        region=args.region,
+        lookup=not args.no_cloudtrail,
+        alerting=not args.no_alerting,
+        regions=args.regions,
+        timeout=args.timeout,
     )
     with progress(args.quiet) as update:
         collection = audit.collect_live(live, progress=update)
@@ -49,4 +54,5 @@ def run(args: argparse.Namespace) -> int:
         f"rootguard: wrote {files} evidence files for {', '.join(collection.accounts)} to {args.out}",
         file=sys.stderr,
     )
-    return 0
+    print(f"rootguard: {collection.stats.summary()}", file=sys.stderr)
+    return 3 if collection.stats.failures else 0  # contract §2: finished, but some evidence could not be collected

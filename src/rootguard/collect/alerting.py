@@ -21,9 +21,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from rootguard.collect.aws import Aws, ErrorDocument, call, paginate
+from rootguard.collect.aws import Aws, ErrorDocument, call, paginate, restated
 from rootguard.collect.cloudtrail import RegionListing, enabled_regions
-from rootguard.evidence.store import error_document
 from rootguard.model.operations import (
     ALARMS,
     CONFIG_COMPLIANCE,
@@ -216,7 +215,7 @@ def collect_alerting(
     ``regions``: the listing already made (``enabled_regions``), else it is made here.
     """
     clients = Clients(aws)
-    listing = regions if regions is not None else enabled_regions(clients.ec2(aws.region))
+    listing = regions if regions is not None else enabled_regions(clients.ec2(aws.region), aws.region)
     if listing.error is not None:
         return unlisted_regions(account_id, aws.region, listing.error)
     enabled = listing.regions
@@ -225,7 +224,13 @@ def collect_alerting(
     workers = max(1, max_workers)
 
     def each_region(region: str) -> None:
-        found = region_documents(clients, account_id, region)
+        if aws.out_of_time():  # no clients to make, nothing to ask: the time is up
+            found = {
+                operation.path(account_id, region): aws.not_attempted(operation.actions[0], region)
+                for operation in REGION_OPERATIONS
+            }
+        else:
+            found = region_documents(clients, account_id, region)
         with lock:
             documents.update(found)
             progress(f"Reading the alerting paths: {region} done ({_done(documents, account_id, enabled)})")
@@ -270,9 +275,8 @@ def unlisted_regions(account_id: str, region: str, refusal: ErrorDocument) -> di
     the files the checks read makes them ERROR and name ec2:DescribeRegions.
     """
     error = refusal.get("Error", {})
-    code = str(error.get("Code", "Unknown"))
     message = f"the enabled Regions could not be listed (ec2:DescribeRegions): {error.get('Message', '')}"
-    return {operation.path(account_id, region): error_document(code, message) for operation in REGION_OPERATIONS}
+    return {operation.path(account_id, region): restated(refusal, message) for operation in REGION_OPERATIONS}
 
 
 def _folder(operation: Operation, account_id: str, region: str) -> str:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from rootguard.collect.aws import Aws, ErrorDocument, PageLimit, call, paginate
 from rootguard.collect.iam import caller_identity
+from rootguard.collect.regions import same_partition
 from rootguard.evidence.cloudtrail import lookup_path
 from rootguard.model.activity import LOOKUP_EVENTS_REACH
 
@@ -76,20 +77,22 @@ class RegionListing:
     error: ErrorDocument | None = None
 
 
-def enabled_regions(ec2: EC2Client) -> RegionListing:
-    """The Regions enabled for the account; a refused or unanswered listing is its error document."""
+def enabled_regions(ec2: EC2Client, home: str | None = None) -> RegionListing:
+    """The Regions enabled for the account; a refused or unanswered listing is its error document.
+
+    ``home``: the session's Region; Regions of another partition are left out (an account lives in one).
+    """
     answer = call(ec2.describe_regions, regional=True, AllRegions=False)
     if "Error" in answer:
         return RegionListing(error=answer)
-    return RegionListing(
-        tuple(
-            sorted(
-                region["RegionName"]
-                for region in answer.get("Regions", [])
-                if region.get("OptInStatus", "opt-in-not-required") != "not-opted-in"
-            )
-        )
+    names = sorted(
+        str(region["RegionName"])
+        for region in answer.get("Regions", [])
+        if isinstance(region, dict)
+        and isinstance(region.get("RegionName"), str)
+        and region.get("OptInStatus", "opt-in-not-required") != "not-opted-in"
     )
+    return RegionListing(same_partition(names, home) if home else tuple(names))
 
 
 def lookup_region(
@@ -124,7 +127,7 @@ def lookup_root_events(
     ``regions``: the listing already made (``enabled_regions``), else it is made here. Regions run in
     parallel (each has its own request budget); a Region's questions run in turn.
     """
-    listing = regions if regions is not None else enabled_regions(aws.ec2())
+    listing = regions if regions is not None else enabled_regions(aws.ec2(), aws.region)
     if listing.error is not None:
         return {"regions": listing.error}
     total = len(listing.regions) * len(QUESTIONS)
@@ -132,10 +135,13 @@ def lookup_root_events(
     lock = threading.Lock()
 
     def run(region: str) -> None:
-        client = aws.cloudtrail(region)
+        client = None if aws.out_of_time() else aws.cloudtrail(region)
         limiter = RateLimiter(RATE_PER_SECOND)
         for question in QUESTIONS:
-            document = lookup_region(client, question, since, until, limiter)
+            if client is None or aws.out_of_time():
+                document = aws.not_attempted("cloudtrail:LookupEvents", region)
+            else:
+                document = lookup_region(client, question, since, until, limiter)
             with lock:
                 results[f"{region}/{question[0]}"] = document
                 if progress is not None:

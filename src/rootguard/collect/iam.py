@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from rootguard.collect.aws import call, paginate
-from rootguard.errors import CredentialsError
-from rootguard.evidence.store import error_document
+from rootguard.collect.aws import call, error_fields, failure_document, paginate
+from rootguard.errors import CollectionError, CredentialsError
+from rootguard.model.failures import FailureCategory
 
 if TYPE_CHECKING:
     from mypy_boto3_iam.client import IAMClient
@@ -51,9 +52,11 @@ def credential_report(
             last_state = str(generated.get("State", "unknown"))
         remaining = deadline - clock()
         if remaining <= 0:
-            return error_document(
+            return failure_document(
                 "ReportNotReady",
                 f"the credential report was still not ready after {timeout:.0f} s (last state: {last_state})",
+                FailureCategory.UNAVAILABLE,
+                operation="iam:GetCredentialReport",
             )
         sleep(min(delay, remaining))
         delay = min(delay * 2, MAX_DELAY)
@@ -68,13 +71,39 @@ def virtual_mfa_devices(iam: IAMClient) -> Any:
     return paginate(iam.get_paginator("list_virtual_mfa_devices"), lists=("VirtualMFADevices",))
 
 
+ACCOUNT_ID = re.compile(r"\d{12}")
+NO_ANSWER = frozenset(
+    {
+        FailureCategory.UNAVAILABLE,
+        FailureCategory.THROTTLED,
+        FailureCategory.NOT_ATTEMPTED,
+        FailureCategory.FAILED,
+        FailureCategory.INVALID_INPUT,
+    }
+)
+"""GetCallerIdentity failures that say nothing about the credentials: AWS (or the path to it) failed."""
+
+
 def caller_identity(sts: STSClient) -> Any:
-    """GetCallerIdentity needs no permission; failing here means the credentials are unusable."""
+    """GetCallerIdentity needs no permission: a refusal means the credentials are unusable (exit 2), and no
+    usable answer (a server error, a truncated or garbled body) means rootguard cannot tell which account
+    it audits (exit 2). The account id names the bundle's folders: anything but 12 digits is refused."""
     identity = call(sts.get_caller_identity)
-    if "Error" in identity:
-        error = identity["Error"]
+    error = error_fields(identity)
+    if error is not None:
+        said = f"{error.get('Code')}: {error.get('Message')}"
+        if error.get("Category") in NO_ANSWER:
+            raise CollectionError(
+                f"sts:GetCallerIdentity gave no usable answer ({said}), so rootguard cannot tell which account "
+                "it would audit; try again"
+            )
         raise CredentialsError(
-            f"AWS did not say which account these credentials belong to (sts:GetCallerIdentity: "
-            f"{error['Code']}: {error['Message']})"
+            f"AWS did not say which account these credentials belong to (sts:GetCallerIdentity: {said})"
+        )
+    account = identity.get("Account") if isinstance(identity, dict) else None
+    if not isinstance(account, str) or ACCOUNT_ID.fullmatch(account) is None:
+        shown = repr(account) if len(repr(account)) <= 40 else repr(account)[:39] + "…"
+        raise CollectionError(
+            f"sts:GetCallerIdentity answered an account id that is not 12 digits ({shown}); rootguard will not use it"
         )
     return identity
