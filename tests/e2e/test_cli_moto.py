@@ -626,6 +626,15 @@ class TestLookup:
         assert offline.returncode == 3, "nothing could be read: not clean, not failed"
         assert document["events"] == []
         assert [s["path"] for s in document["sources"]["skipped"]] == [f"{ACCOUNT_ID}/cloudtrail-logs/"]
+        replay = rootguard(offline_env(tmp_path), "audit", "--evidence", bundle, "--format", "json", cwd=tmp_path)
+        assert json.loads((bundle / "manifest.json").read_text())["skipped"] == {
+            "cloudtrail": "--no-cloudtrail was given",
+            "alerting": "--no-alerting was given",
+        }
+        replayed = findings_by_id(run_json(replay))
+        assert {c: f["status"] for c, f in replayed.items() if f["status"] == "SKIPPED"} == dict.fromkeys(
+            ("root-activity", "root-usage-alarm", "root-alerting", "root-config-rules"), "SKIPPED"
+        ), "the bundle remembers the choice"
 
 
 def test_a_region_that_refuses_lookup_events_makes_root_activity_error(tmp_path: Path) -> None:

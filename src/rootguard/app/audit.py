@@ -5,7 +5,7 @@ The command line parses options and renders; everything between lives here and i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -72,7 +72,7 @@ def audit_live(
     """Collect from the live account, optionally keep the bundle, and evaluate."""
     collection = collect_live(live, progress=progress)
     if save_to is not None:
-        save_collection(collection, save_to, force=force)
+        save_collection(collection, save_to, force=force, skipped=live.skipped)
     store = MemoryStore(collection.documents)
     evidence = assemble(store, collection.accounts, collection.collected_at, source="live")
     evidence = replace(evidence, skipped=live.skipped)
@@ -89,10 +89,13 @@ def collect_live(live: LiveSource, *, progress: Progress = lambda _: None) -> Co
     return collect_account(aws, progress, lookup=live.lookup, alerting=live.alerting, regions=live.regions)
 
 
-def save_collection(collection: Collection, out: Path, *, force: bool) -> None:
+def save_collection(
+    collection: Collection, out: Path, *, force: bool, skipped: Mapping[Source, str] | None = None
+) -> None:
+    """Write the bundle; ``skipped`` (what the user chose not to collect) goes into its manifest."""
     from rootguard.evidence.bundle import write_bundle  # noqa: PLC0415
 
-    write_bundle(out, collection.documents, collection.accounts, collection.collected_at, force=force)
+    write_bundle(out, collection.documents, collection.accounts, collection.collected_at, force=force, skipped=skipped)
 
 
 def context(settings: Settings, as_of: datetime, collected_at: datetime) -> EvaluationContext:

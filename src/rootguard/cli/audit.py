@@ -60,13 +60,13 @@ def add_live_source_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-cloudtrail",
         action="store_true",
-        help="live runs: skip CloudTrail LookupEvents (faster; root-activity then reports ERROR)",
+        help="live runs: skip CloudTrail LookupEvents (faster; root-activity is then SKIPPED)",
     )
     parser.add_argument(
         "--no-alerting",
         action="store_true",
         help="live runs: skip the alerting paths (trails, metric filters, alarms, SNS, EventBridge, GuardDuty, "
-        "Config in every Region; faster; the checks that need them then report ERROR)",
+        "Config in every Region; faster; the checks that need them are then SKIPPED)",
     )
     parser.add_argument(
         "--regions",

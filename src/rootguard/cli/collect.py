@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     )
     with progress(args.quiet) as update:
         collection = audit.collect_live(live, progress=update)
-    audit.save_collection(collection, args.out, force=args.force)
+    audit.save_collection(collection, args.out, force=args.force, skipped=live.skipped)
     files = len(collection.documents)
     print(
         f"rootguard: wrote {files} evidence files for {', '.join(collection.accounts)} to {args.out}",
