@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 
 import rootguard as rootguard_package
+from message_rules import message_problems
 from moto_root import (
     ACCOUNT_ID,
     CHECK_IDS,
@@ -143,6 +144,7 @@ class TestScenarios:
 
         assert report["schema"] == "rootguard/report@1"
         assert schema_problems(report) == [], "docs/report.schema.json (contract §4) holds for a live report"
+        assert message_problems(report) == [], "no message claims more than the evidence"
         findings = findings_by_id(report)
         statuses = {check_id: findings[check_id]["status"] for check_id in CHECK_IDS}
         assert statuses == scenario.expected, {k: findings[k]["message"] for k in CHECK_IDS}

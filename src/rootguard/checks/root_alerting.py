@@ -62,7 +62,10 @@ def root_alerting(account: AccountEvidence, ctx: EvaluationContext) -> Outcome:
     reaching = [name for name, path in paths.items() if path.reach is Reach.PERSON]
     if reaching:
         tail = f" {note}" if note else ""
-        return passed(f"Root use reaches a person through {' and '.join(reaching)}. {summary}.{tail}", paths=evidence)
+        return passed(
+            f"Root use reaches a person through {' and '.join(reaching)}. Path by path: {summary}.{tail}",
+            paths=evidence,
+        )
     if any(path.reach is Reach.UNKNOWN for path in paths.values()):
         gaps = tuple(dict.fromkeys(g for path in paths.values() for g in path.gaps))
         return errored(f"No path is proven to reach a person, and some could not be judged. {summary}.", *gaps)

@@ -103,6 +103,8 @@ def report_coverage_gap(account: AccountEvidence, as_of: datetime) -> Gap | None
         f"{format_timestamp(as_of)}: root use from then to the as-of time would not be in it."
     )
     return Gap(GapKind.INCOMPLETE, source, reason, fix + ", or evaluate with an --as-of within 4 hours of the report")
+
+
 def flag(value: FlagValue) -> bool | None:
     """A report flag as a boolean, ``None`` for sentinels and unreadable text."""
     return value if isinstance(value, bool) else None
@@ -176,6 +178,13 @@ class RootCredentials:
         names = ("a password", "access keys", "signing certificates")
         facts = (self.password, self.access_keys, self.certificates)
         return [name for name, fact in zip(names, facts, strict=True) if fact.value is True]
+
+    @property
+    def held_with_sources(self) -> list[str]:
+        """What ``held`` names, each with the source that settled it (a message claims only what is shown)."""
+        names = ("a password", "access keys", "signing certificates")
+        facts = (self.password, self.access_keys, self.certificates)
+        return [f"{name} ({fact.source})" for name, fact in zip(names, facts, strict=True) if fact.value is True]
 
     @property
     def none_at_all(self) -> bool:
