@@ -39,9 +39,12 @@ def text_problems(message: str, as_of: datetime) -> list[str]:
         when = datetime.fromisoformat(match.group(1).replace("Z", "+00:00"))
         if when > as_of:
             problems.append(f"calls {match.group(1)}, after the as-of time, inside the window")
-    for artifact in ("  ", " .", "..", "..."):
-        if artifact in message.replace("…", "x") and not (artifact == ".." and "..." in message):
-            problems.append(f"has {artifact!r}")
+    plain = message.replace("…", "x")
+    problems.extend(
+        f"has {artifact!r}"
+        for artifact in ("  ", " .", "..")
+        if artifact in plain and not (artifact == ".." and "..." in message)
+    )
     if message and not message.rstrip().endswith((".", ")", "`", '"', "'", "]")):
         problems.append(f"does not end a sentence: …{message[-30:]!r}")
     return problems

@@ -21,7 +21,7 @@ def test_the_demo_messages_keep_the_rules(capsys: pytest.CaptureFixture[str]) ->
 
 
 BUILDS = {
-    "clean": lambda: AccountBuilder(),
+    "clean": AccountBuilder,
     "report denied": lambda: AccountBuilder().report(DENIED),
     "report missing": lambda: AccountBuilder().report(None),
     "summary denied": lambda: AccountBuilder().summary(DENIED),
