@@ -18,6 +18,7 @@ from rootguard.evidence import cloudtrail as trail_evidence
 from rootguard.evidence import files
 from rootguard.evidence.files import Kind, RefusedPath
 from rootguard.model.activity import TrailScan
+from rootguard.model.failures import fix_for, reason_for
 from rootguard.model.gaps import Gap, GapKind, MalformedEvidence
 from rootguard.model.operations import GLOBAL, Operation
 
@@ -56,6 +57,11 @@ def interpret(
         code = str(error.get("Code", "Unknown")) if isinstance(error, dict) else "Unknown"
         message = str(error.get("Message", "")) if isinstance(error, dict) else str(error)
         actions = " and ".join(operation.actions) or "the call"
+        if isinstance(error, dict):  # the collector's Category (rootguard.model.failures) says what is true
+            fix = fix_for(error, actions=actions, command=operation.command(region, resource), path=path)
+            reason = reason_for(error)
+            if fix is not None and reason is not None:
+                return Gap(kind=GapKind.API_ERROR, source=path, reason=reason.rstrip(".") + ".", fix=fix, code=code)
         return Gap(
             kind=GapKind.API_ERROR,
             source=path,
