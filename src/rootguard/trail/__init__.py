@@ -4,6 +4,10 @@ The archive scan is the hot path. Per file: read, decompress with python-isal (s
 is missing), run a byte pre-filter that cannot miss a root record (``prefilter``), and parse only
 the rare files that pass or that are not in the delivered ``{"Records": […]}`` form. Trees are
 read by a process pool. ``reference_scan`` is the same job done plainly, kept to test against.
+
+Memory is bounded whatever a file holds or claims: no more than ``decompress.LARGE`` decompressed
+bytes are held at once (larger inputs are read in pieces), and no record over ``stream.MAX_RECORD``
+bytes is held at all: it is skipped and reported, and the rest of its file is still read.
 """
 
 from __future__ import annotations

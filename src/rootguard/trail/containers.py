@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from rootguard.trail.outcome import FileResult, Record
@@ -24,6 +25,23 @@ from rootguard.trail.outcome import FileResult, Record
 UNKNOWN_SHAPE = "no CloudTrail records: expected Records, Events, a record, an array or JSON lines"
 TOO_DEEP = "JSON nested too deeply to read"
 RECORD_KEYS = frozenset({"eventVersion", "eventTime", "eventSource", "eventName", "eventID", "userIdentity"})
+STREAMED_KEYS = frozenset({"Records", "Events", "logEvents"})
+"""Arrays whose elements ``trail.stream`` reads one at a time (each is a record, or carries one)."""
+SHAPE_KEYS = STREAMED_KEYS | {"messageType", "detail-type", "detail", "digestStartTime", "logFiles"} | RECORD_KEYS
+"""Every key that decides what an object is (``object_kind``)."""
+
+
+@dataclass(slots=True)
+class Streamed:
+    """An array read one element at a time by ``trail.stream``: what its elements gave, held apart
+    until the object around it shows which container it is (``Records`` wins over ``Events`` …).
+
+    ``items`` are the elements themselves while they are few and small enough to keep, in case the
+    object turns out to be a record with an array by that name; ``None`` once they are not.
+    """
+
+    result: FileResult
+    items: list[Any] | None
 
 
 def is_wanted(record: Record) -> bool:
@@ -81,15 +99,20 @@ def parse_lines(lines: Iterable[tuple[int, str]], result: FileResult) -> None:
 def take_value(value: Any, result: FileResult, where: str) -> None:
     """One top-level value (or JSON line): an object, or an array of objects."""
     if isinstance(value, dict):
-        _take_object(value, result, where)
+        take_object(value, result, where)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            if isinstance(item, dict):
-                _take_object(item, result, f"{where}item {index}: ")
-            else:
-                result.problem(f"{where}item {index} is not a JSON object")
+            take_item(item, index, result, where)
     else:
         result.problem(f"{where}{UNKNOWN_SHAPE}")
+
+
+def take_item(item: Any, index: int, result: FileResult, where: str) -> None:
+    """One element of a top-level array."""
+    if isinstance(item, dict):
+        take_object(item, result, f"{where}item {index}: ")
+    else:
+        result.problem(f"{where}item {index} is not a JSON object")
 
 
 def json_reason(error: json.JSONDecodeError, text: str) -> str:
@@ -115,61 +138,104 @@ def _json_lines(text: str, error: json.JSONDecodeError) -> bool:
     return True
 
 
-def _take_object(value: Record, result: FileResult, where: str) -> None:
+def object_kind(value: Record) -> str:
+    """Which shape an object is, by its keys alone: the container key that wins, or what it is."""
     if "Records" in value:
+        return "Records"
+    if "Events" in value:
+        return "Events"
+    if "logEvents" in value and "messageType" in value:
+        return "logEvents"
+    if "detail-type" in value and "detail" in value:
+        return "eventbridge"
+    if "digestStartTime" in value or "logFiles" in value:
+        return "digest"
+    return "record" if not RECORD_KEYS.isdisjoint(value) else "unknown"
+
+
+def take_object(value: Record, result: FileResult, where: str) -> None:
+    """One object: a container of records, an envelope around one, a digest, or a record.
+
+    A ``Streamed`` value stands for an array ``trail.stream`` has already read element by element.
+    """
+    kind = object_kind(value)
+    if kind == "Records":
         _take_records(value["Records"], result, f"{where}Records")
-    elif "Events" in value:
+    elif kind == "Events":
         _take_lookup(value["Events"], result, f"{where}Events")
-    elif "logEvents" in value and "messageType" in value:
+    elif kind == "logEvents":
         _take_log_events(value, result, where)
-    elif "detail-type" in value and "detail" in value:
+    elif kind == "eventbridge":
         detail = value["detail"]
         if isinstance(detail, dict) and not RECORD_KEYS.isdisjoint(detail):
             _keep(detail, result)  # other EventBridge events are valid input without CloudTrail records
-    elif "digestStartTime" in value or "logFiles" in value:
-        return  # a digest file: no records, skipped silently
-    elif not RECORD_KEYS.isdisjoint(value):
+    elif kind == "record":
         _keep(value, result)
-    else:
+    elif kind == "unknown":
         result.problem(f"{where}{UNKNOWN_SHAPE}")
+    # a digest file: no records, skipped silently
 
 
 def _take_records(records: Any, result: FileResult, where: str) -> None:
-    if not isinstance(records, list):
+    if isinstance(records, Streamed):
+        result.absorb(records.result)
+    elif not isinstance(records, list):
         result.problem(f"{where} is not an array")
-        return
-    for index, record in enumerate(records):
-        if isinstance(record, dict):
-            _keep(record, result)
-        else:
-            result.problem(f"{where}[{index}] is not a JSON object")
+    else:
+        for index, record in enumerate(records):  # take_record_item, inlined: the hot loop of a parse
+            if isinstance(record, dict):
+                _keep(record, result)
+            else:
+                result.problem(f"{where}[{index}] is not a JSON object")
+
+
+def take_record_item(record: Any, index: int, result: FileResult, where: str) -> None:
+    """One element of a ``Records`` array (``where`` ends with ``Records``)."""
+    if isinstance(record, dict):
+        _keep(record, result)
+    else:
+        result.problem(f"{where}[{index}] is not a JSON object")
 
 
 def _take_lookup(events: Any, result: FileResult, where: str) -> None:
-    if not isinstance(events, list):
+    if isinstance(events, Streamed):
+        result.absorb(events.result)
+    elif not isinstance(events, list):
         result.problem(f"{where} is not an array")
+    else:
+        for index, event in enumerate(events):
+            take_lookup_item(event, index, result, where)
+
+
+def take_lookup_item(event: Any, index: int, result: FileResult, where: str) -> None:
+    """One element of a LookupEvents ``Events`` array (``where`` ends with ``Events``)."""
+    embedded = event.get("CloudTrailEvent") if isinstance(event, dict) else None
+    if not isinstance(embedded, str):
+        result.problem(f"{where}[{index}] has no CloudTrailEvent string")
         return
-    for index, event in enumerate(events):
-        embedded = event.get("CloudTrailEvent") if isinstance(event, dict) else None
-        if not isinstance(embedded, str):
-            result.problem(f"{where}[{index}] has no CloudTrailEvent string")
-            continue
-        _take_embedded(embedded, result, f"{where}[{index}].CloudTrailEvent")
+    _take_embedded(embedded, result, f"{where}[{index}].CloudTrailEvent")
 
 
 def _take_log_events(payload: Record, result: FileResult, where: str) -> None:
     if payload.get("messageType") != "DATA_MESSAGE":
         return  # CONTROL_MESSAGE: CloudWatch Logs checking the destination, no log events
     events = payload["logEvents"]
-    if not isinstance(events, list):
+    if isinstance(events, Streamed):
+        result.absorb(events.result)
+    elif not isinstance(events, list):
         result.problem(f"{where}logEvents is not an array")
+    else:
+        for index, event in enumerate(events):
+            take_log_event(event, index, result, f"{where}logEvents")
+
+
+def take_log_event(event: Any, index: int, result: FileResult, where: str) -> None:
+    """One element of a CloudWatch Logs ``logEvents`` array (``where`` ends with ``logEvents``)."""
+    message = event.get("message") if isinstance(event, dict) else None
+    if not isinstance(message, str):
+        result.problem(f"{where}[{index}] has no message string")
         return
-    for index, event in enumerate(events):
-        message = event.get("message") if isinstance(event, dict) else None
-        if not isinstance(message, str):
-            result.problem(f"{where}logEvents[{index}] has no message string")
-            continue
-        _take_embedded(message, result, f"{where}logEvents[{index}].message")
+    _take_embedded(message, result, f"{where}[{index}].message")
 
 
 def _take_embedded(text: str, result: FileResult, where: str) -> None:
@@ -183,7 +249,7 @@ def _take_embedded(text: str, result: FileResult, where: str) -> None:
         result.problem(f"{where}: {TOO_DEEP}")
         return
     if isinstance(value, dict):
-        _take_object(value, result, f"{where}: ")
+        take_object(value, result, f"{where}: ")
     else:
         result.problem(f"{where}: {UNKNOWN_SHAPE}")
 

@@ -9,6 +9,8 @@ from typing import Any
 from rootguard.model.activity import SkippedSource, TrailRecord, TrailScan
 
 Record = dict[str, Any]
+KEPT_PROBLEMS = 100
+"""Problems kept word for word per input; past them only counted (only the first is reported)."""
 
 
 @dataclass(slots=True)
@@ -22,14 +24,27 @@ class FileResult:
     records: int = 0
     hits: list[tuple[int, Record]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    more_problems: int = 0
+    """Problems past ``KEPT_PROBLEMS``: a file of a million bad lines is not held as a million reasons."""
 
     def problem(self, reason: str) -> None:
-        self.problems.append(reason)
+        if len(self.problems) < KEPT_PROBLEMS:
+            self.problems.append(reason)
+        else:
+            self.more_problems += 1
+
+    def absorb(self, other: FileResult, where: str = "") -> None:
+        """Add what ``other`` read after what this one has, its problems prefixed with ``where``."""
+        self.hits.extend((self.records + position, record) for position, record in other.hits)
+        self.records += other.records
+        for problem in other.problems:
+            self.problem(where + problem)
+        self.more_problems += other.more_problems
 
     def reason(self) -> str | None:
         if not self.problems:
             return None
-        more = len(self.problems) - 1
+        more = len(self.problems) - 1 + self.more_problems
         return self.problems[0] + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
 
 

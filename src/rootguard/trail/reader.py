@@ -1,29 +1,41 @@
 """Reading one input on the fast path: decompress, pre-filter, and parse only what may hold root.
 
 Delivered log files that fail the pre-filter are not parsed (their records are not counted); other
-shapes are rare exports and are parsed in full, so an unknown shape is always reported. Inputs
-that may decompress to more than ``LARGE`` bytes are streamed in ``CHUNK`` pieces with a small
-overlap; on a hit they are parsed (JSON lines line by line, anything else whole).
+shapes are rare exports and are parsed in full, so an unknown shape is always reported.
+
+Memory stays bounded whatever the input claims. An input is held whole only while it decompresses
+to at most ``LARGE`` bytes (checked as it decompresses: a gzip trailer is never trusted); larger
+ones are read in ``CHUNK`` pieces, pre-filtered with a small overlap, and on a hit parsed piece by
+piece (``trail.stream``). Any input more than ``stream.MAX_RECORD`` bytes long is parsed that way
+too, so a record over the cap is skipped and reported however the file is read; smaller ones are
+parsed whole, as before.
 """
 
 from __future__ import annotations
 
 import io
-import itertools
-import json
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
-from rootguard.trail import decompress
-from rootguard.trail.containers import parse_document, parse_lines
-from rootguard.trail.decompress import DECOMPRESS_ERRORS, MAGIC, error_reason, gunzip, is_gzip, is_large, open_gunzip
+from rootguard.trail import decompress, stream
+from rootguard.trail.containers import parse_document
+from rootguard.trail.decompress import (
+    DECOMPRESS_ERRORS,
+    MAGIC,
+    error_reason,
+    gunzip_within,
+    is_gzip,
+    is_large,
+    open_gunzip,
+)
 from rootguard.trail.outcome import FileResult
 from rootguard.trail.prefilter import EDGE, OVERLAP, delivered_form, looks_complete, may_hold_root
 from rootguard.trail.salvage import salvage_lines
 
 CHUNK = 256 * 1024
+"""Decompressed bytes read at a time from a streamed input."""
 Opener = Callable[[], IO[bytes]]
 
 
@@ -37,7 +49,7 @@ def read_file(path: str, size: int) -> FileResult:
             if is_large(size):
                 gzipped = file.read(2) == MAGIC
                 if gzipped or size > decompress.LARGE:
-                    _stream(_file_opener(path, gzipped=gzipped), result, lambda: Path(path).read_bytes())
+                    _stream(_file_opener(path, gzipped=gzipped), result, _file_raw(path))
                     return result
                 file.seek(0)
             data = file.readall()
@@ -52,16 +64,33 @@ def read_data(data: bytes, result: FileResult) -> None:
     """One input held in memory (a small file, or an S3 object), gzip or not."""
     if is_gzip(data):
         if is_large(len(data), data[-4:]):
-            _stream(lambda: open_gunzip(io.BytesIO(data)), result, lambda: data)
+            _stream(_memory_opener(data), result, lambda: io.BytesIO(data))
             return
         try:
-            data = gunzip(data)
+            inflated = gunzip_within(data, decompress.LARGE)
         except DECOMPRESS_ERRORS as error:
             result.problem(error_reason(error))
             salvage_lines(data, result)
             return
+        if inflated is None:  # more than LARGE once decompressed, whatever its trailer said
+            _stream(_memory_opener(data), result, lambda: io.BytesIO(data))
+            return
+        data = inflated
     if may_hold_root(data) or not delivered_form(data[:EDGE], data[-EDGE:]):
+        parse_held(data, result)
+
+
+def parse_held(data: bytes, result: FileResult) -> None:
+    """Parse a decompressed input held in memory: whole when no record in it can be over the cap."""
+    if len(data) <= stream.MAX_RECORD:
         parse_document(data, result)
+        return
+
+    def pieces() -> Iterator[bytes]:
+        size = CHUNK
+        return (data[start : start + size] for start in range(0, len(data), size))
+
+    stream.read_document(pieces, result)
 
 
 def _file_opener(path: str, *, gzipped: bool) -> Opener:
@@ -71,11 +100,19 @@ def _file_opener(path: str, *, gzipped: bool) -> Opener:
     return opener
 
 
-def _stream(opener: Opener, result: FileResult, raw: Callable[[], bytes]) -> None:
-    """``raw``: the input's bytes as stored, read again only to salvage a damaged gzip stream."""
+def _file_raw(path: str) -> Opener:
+    return lambda: Path(path).open("rb")
+
+
+def _memory_opener(data: bytes) -> Opener:
+    return lambda: open_gunzip(io.BytesIO(data))
+
+
+def _stream(opener: Opener, result: FileResult, raw: Opener) -> None:
+    """``raw``: the input as stored, read again only to salvage a damaged gzip stream."""
     try:
-        with opener() as stream:
-            hit, head, tail = _sweep(stream)
+        with opener() as source:
+            hit, head, tail = _sweep(source)
     except DECOMPRESS_ERRORS as error:
         result.problem(error_reason(error))
         _salvage(raw, result)
@@ -84,17 +121,18 @@ def _stream(opener: Opener, result: FileResult, raw: Callable[[], bytes]) -> Non
         _parse_stream(opener, result, raw)
 
 
-def _salvage(raw: Callable[[], bytes], result: FileResult) -> None:
+def _salvage(raw: Opener, result: FileResult) -> None:
     try:
-        salvage_lines(raw(), result)
+        with raw() as stored:
+            salvage_lines(stored, result)
     except OSError as error:
         result.problem(error_reason(error))
 
 
-def _sweep(stream: IO[bytes]) -> tuple[bool, bytes, bytes]:
+def _sweep(source: IO[bytes]) -> tuple[bool, bytes, bytes]:
     """Pre-filter a stream chunk by chunk; stops at the first hit. Returns (hit, head, tail)."""
     head = tail = b""
-    while chunk := stream.read(CHUNK):
+    while chunk := source.read(CHUNK):
         if len(head) < EDGE:
             head += chunk[: EDGE - len(head)]
         if may_hold_root(tail[-OVERLAP:] + chunk):
@@ -103,48 +141,22 @@ def _sweep(stream: IO[bytes]) -> tuple[bool, bytes, bytes]:
     return False, head, tail
 
 
-def _parse_stream(opener: Opener, result: FileResult, raw: Callable[[], bytes]) -> None:
-    """Parse a streamed input: JSON lines one line at a time, anything else whole.
+def _parse_stream(opener: Opener, result: FileResult, raw: Opener) -> None:
+    """Parse a streamed input piece by piece (``trail.stream``).
 
     A gzip stream found damaged part-way is reported and salvaged as when it is read whole
     (``trail.salvage``): what was parsed before the error is dropped, since where a streaming read
     stops depends on buffer sizes, and the same file must give the same answer however it is read.
     """
-    records, hits = result.records, len(result.hits)
+
+    def pieces() -> Iterator[bytes]:
+        size = CHUNK
+        with opener() as source:
+            while piece := source.read(size):
+                yield piece
+
     try:
-        with opener() as stream:
-            lines = _numbered(io.TextIOWrapper(stream, encoding="utf-8-sig"))
-            first = next(lines, None)
-            if first is None:
-                result.problem("empty file")
-                return
-            second = next(lines, None)
-            if second is None or not _parses(first[1]):
-                whole = True
-            else:
-                whole = False
-                parse_lines(itertools.chain((first, second), lines), result)
-        if whole:
-            with opener() as stream:
-                data = stream.read()
-            parse_document(data, result)
+        stream.read_document(pieces, result)
     except DECOMPRESS_ERRORS as error:
-        result.records = records
-        del result.hits[hits:]
         result.problem(error_reason(error))
         _salvage(raw, result)
-    except UnicodeDecodeError:
-        result.problem("not JSON: invalid UTF-8 text")
-
-
-def _numbered(text: IO[str]) -> Iterator[tuple[int, str]]:
-    """Non-blank lines with their line numbers."""
-    return ((number, line) for number, line in enumerate(text, start=1) if line.strip())
-
-
-def _parses(line: str) -> bool:
-    try:
-        value = json.loads(line)
-    except (json.JSONDecodeError, RecursionError):
-        return False
-    return isinstance(value, dict | list)

@@ -4,57 +4,63 @@ A cut or corrupt gzip file is always reported as skipped. When it holds JSON lin
 lines before the damage are read as well, so a root record in a half-copied export is not lost.
 Every reader (small files, streamed files, the reference path) salvages through this one function:
 where reading stops must not depend on buffer sizes or on which gzip library is installed.
+
+The readable part is decompressed and read piece by piece (``trail.stream``): however much it
+inflates to, no more than a record's worth of it is held, and records over the cap are skipped.
 """
 
 from __future__ import annotations
 
-import json
+import io
 import zlib
+from collections.abc import Callable, Iterator
+from typing import IO
 
-from rootguard.trail.containers import parse_lines
+from rootguard.trail import stream
 from rootguard.trail.decompress import MAGIC
 from rootguard.trail.outcome import FileResult
 
 PIECE = 64 * 1024
-"""Compressed bytes fed at a time: corrupt data loses at most this piece's output."""
+"""Compressed bytes fed at a time."""
+OUTPUT = 1024 * 1024
+"""Decompressed bytes taken at a time: corrupt data loses at most this much output before it."""
+
+
+def readable(read: Callable[[int], bytes]) -> Iterator[bytes]:
+    """What the members of a gzip input decompress to before the first damage, piece by piece
+    (stdlib zlib). ``read(n)`` gives the next ``n`` compressed bytes (fewer at the end)."""
+    pending = read(PIECE)
+    while True:
+        if len(pending) < 2:
+            pending += read(PIECE)
+        if pending[:2] != MAGIC:
+            return
+        inflater = zlib.decompressobj(31)
+        while not inflater.eof:
+            if not pending:
+                pending = read(PIECE)
+                if not pending:
+                    return  # cut inside the member
+            try:
+                out = inflater.decompress(pending, OUTPUT)
+            except zlib.error:
+                return
+            pending = inflater.unconsumed_tail  # (stale once at the end: then unused_data holds the rest)
+            if out:
+                yield out
+        pending = inflater.unused_data
 
 
 def readable_prefix(data: bytes) -> bytes:
-    """Everything the members of a gzip input decompress to before the first damage (stdlib zlib)."""
-    out = bytearray()
-    rest = data
-    while rest[:2] == MAGIC:
-        inflater = zlib.decompressobj(31)
-        taken = 0
-        try:
-            while taken < len(rest) and not inflater.eof:
-                out += inflater.decompress(rest[taken : taken + PIECE])
-                taken += PIECE
-        except zlib.error:
-            break
-        if not inflater.eof:
-            break
-        rest = inflater.unused_data + rest[taken:]
-    return bytes(out)
+    """Everything the members of a gzip input decompress to before the first damage (held whole:
+    for tests and small inputs only)."""
+    return b"".join(readable(io.BytesIO(data).read))
 
 
-def salvage_lines(data: bytes, result: FileResult) -> None:
-    """Read the complete JSON lines a damaged gzip input holds before the damage (nothing else)."""
-    prefix = readable_prefix(data)
-    complete = prefix[: prefix.rfind(b"\n") + 1]
-    try:
-        text = complete.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return
-    lines = [(number, line) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
-    if not lines or not _is_json_value(lines[0][1]):
-        return  # a whole document cut short has no complete records to offer
-    parse_lines(lines, result)
+def salvage_lines(source: bytes | IO[bytes], result: FileResult) -> None:
+    """Read the complete JSON lines a damaged gzip input holds before the damage (nothing else).
 
-
-def _is_json_value(line: str) -> bool:
-    try:
-        value = json.loads(line)
-    except (json.JSONDecodeError, RecursionError):
-        return False
-    return isinstance(value, dict | list)
+    ``source``: the input as stored, in memory or as an open binary file (read from its start).
+    """
+    read = io.BytesIO(source).read if isinstance(source, bytes) else source.read
+    stream.read_salvaged_lines(readable(read), result)
