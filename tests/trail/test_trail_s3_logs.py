@@ -13,7 +13,7 @@ from moto import mock_aws
 from trail_records import delivered, digest, gz, insight, record, root
 
 from rootguard.collect import s3_logs
-from rootguard.collect.aws import Aws
+from rootguard.collect.aws import MAX_ATTEMPTS, Aws
 from rootguard.errors import CredentialsError, UsageError
 from rootguard.model.activity import SkippedSource
 
@@ -202,7 +202,8 @@ def test_expired_credentials_stop_the_scan(s3: Any) -> None:
 def test_the_client_gets_a_connection_pool_as_large_as_the_thread_pool(s3: Any) -> None:
     client = Aws(region="us-east-1").client("s3", max_pool_connections=64)
     assert client.meta.config.max_pool_connections == 64
-    assert client.meta.config.retries["mode"] == "adaptive"
+    # The pool keeps the client's retry settings: the collector edge's one bounded policy.
+    assert client.meta.config.retries == {"mode": "standard", "total_max_attempts": MAX_ATTEMPTS}
 
 
 def test_declared_actions_and_bad_locations() -> None:
