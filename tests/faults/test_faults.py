@@ -29,6 +29,7 @@ import pytest
 from faults.cli import aws_env, rootguard
 from faults.plan import CALLER, EVERY, FAMILY, KINDS, NEEDS, READS, SPARE, Fault, Plan, plan
 from faults.proxy import fault_proxy
+from message_rules import message_problems
 from moto_root import MotoRoot, moto_root_server
 from rootguard.model.failures import is_failure
 
@@ -103,6 +104,7 @@ def check_seed(server: MotoRoot, folder: Path, seed: int, *, fast: bool) -> None
         return
     assert result.returncode in FINISHED, where
     report = json.loads(result.stdout)
+    assert message_problems(report) == [], where
     (account,) = report["accounts"]
     findings = {finding["check_id"]: finding for finding in account["findings"]}
     expected = server.scenario.expected

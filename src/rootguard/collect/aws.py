@@ -435,7 +435,7 @@ class Guard:
         remaining = self.remaining()
         context = getattr(request, "context", None)
         if remaining is not None and isinstance(context, dict):
-            # botocore >= 1.42 honours a per-request read timeout: never wait past the deadline.
+            # botocore honours a per-request read timeout (boto/botocore#3770): never wait past the deadline.
             context["read_timeout"] = max(0.05, min(self.read_timeout, remaining))
 
     def _before_parse(self, operation_model: Any = None, response_dict: Any = None, **_: Any) -> None:
