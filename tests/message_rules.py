@@ -9,8 +9,9 @@ import re
 from datetime import datetime
 from typing import Any
 
-REPEAT = re.compile(r"\b((?:\w+\W+){2,8}?\w+)\W+\1\b", re.IGNORECASE)
-"""Three to nine words said twice in a row ("could not be read could not be read")."""
+REPEAT = re.compile(r"\b((?:[a-z]+\W+){2,8}?[a-z]+)\W+\1\b", re.IGNORECASE)
+"""Three to nine words said twice in a row ("could not be read could not be read"); words are letters, so
+lists of names with numbers ("ap-northeast-1, ap-northeast-2") are not taken for a stutter."""
 HOURS = re.compile(r"\b(\d+) hours\b")
 INSIDE_WINDOW = re.compile(r"at (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)[^.]*?inside the \d+-day window")
 HOLDS_PASSWORD = re.compile(r"(?<!whether )\broot holds a password\b", re.IGNORECASE)

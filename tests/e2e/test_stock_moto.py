@@ -19,6 +19,7 @@ import pytest
 from test_cli_moto import aws_env, rootguard, schema_problems
 
 from faults.stock_moto import stock_moto_server
+from message_rules import message_problems
 from moto_root import ACCOUNT_ID, MotoRoot
 from rootguard.model.failures import DENIED_CATEGORIES
 
@@ -71,6 +72,7 @@ def test_the_audit_finishes_in_time_and_prints_its_report(audited: Audited) -> N
     assert result.returncode == 1, result.stderr  # the seeded root state FAILs; 1 is never a crash here (4 is)
     assert report["schema"] == "rootguard/report@1"
     assert schema_problems(report) == []
+    assert message_problems(report) == [], "no message claims more than the evidence"
     assert took <= LIMIT_SECONDS, f"took {took:.1f} s"
 
 

@@ -53,5 +53,9 @@ def test_the_rules_catch_what_they_are_for(message: str) -> None:
     assert text_problems(message, AS_OF) != []
 
 
+def test_a_list_of_region_names_is_not_a_stutter() -> None:
+    assert text_problems("Read in eu-west-1, ap-northeast-1, ap-northeast-2 and ap-northeast-3.", AS_OF) == []
+
+
 def test_the_rules_pass_a_plain_message() -> None:
     assert text_problems("Root's password was used at 2026-11-17T08:14:52Z, 3 days before the as-of time.", AS_OF) == []
