@@ -823,3 +823,28 @@ def test_the_server_answers_lookup_events_as_cloudtrail_does() -> None:
         with pytest.raises(ClientError) as denied:
             trail.lookup_events()
         assert denied.value.response["Error"] == {"Code": "AccessDeniedException", "Message": DENIED_MESSAGE}
+
+
+def test_a_region_limited_audit_passes_nothing_that_needs_every_region(tmp_path: Path) -> None:
+    """ "good" passes everything; read in us-east-1 only, the checks whose PASS speaks for every Region are
+    SKIPPED with the reason (exit 0: the user's choice is not a failure), and the saved bundle remembers it."""
+    bundle = tmp_path / "bundle"
+    with moto_root_server("good") as server:
+        write_config(server, tmp_path)
+        code, report, stderr = audit_json(server, tmp_path, "--regions", "us-east-1", "--save-evidence", bundle)
+        asked = {lookup.region for lookup in server.cloudtrail.lookups}
+
+    assert code == 0, stderr
+    assert asked == {"us-east-1"}
+    findings = findings_by_id(report)
+    skipped = {k for k, f in findings.items() if f["status"] == "SKIPPED"}
+    assert skipped == {"root-activity", "root-alerting", "root-config-rules"}
+    for check_id in skipped:
+        assert findings[check_id]["message"].startswith(
+            "Not evaluated over every enabled Region: --regions limited the scan to us-east-1. In the Regions read: "
+        )
+    assert {f["status"] for k, f in findings.items() if k not in skipped} == {"PASS"}
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    assert manifest["skipped"] == {"regions": "--regions limited the scan to us-east-1"}
+    replay = rootguard(offline_env(tmp_path), "audit", "--evidence", bundle, "--format", "json", cwd=tmp_path)
+    assert {k for k, f in findings_by_id(run_json(replay)).items() if f["status"] == "SKIPPED"} == skipped

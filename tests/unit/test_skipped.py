@@ -19,10 +19,10 @@ from rootguard.model.evidence import Evidence, Source
 from rootguard.model.findings import Severity, Status
 
 NEEDS = {
-    "root-activity": {Source.CLOUDTRAIL},
+    "root-activity": {Source.CLOUDTRAIL, Source.REGIONS},
     "root-usage-alarm": {Source.ALERTING},
-    "root-alerting": {Source.ALERTING},
-    "root-config-rules": {Source.ALERTING},
+    "root-alerting": {Source.ALERTING, Source.REGIONS},
+    "root-config-rules": {Source.ALERTING, Source.REGIONS},
 }
 
 
@@ -96,3 +96,20 @@ def test_a_manifest_without_skipped_skips_nothing_and_unknown_sources_are_ignore
     (bundle / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(BundleError, match="skipped must map evidence sources"):
         open_bundle(bundle)
+
+
+def test_a_region_limited_scan_cannot_pass_what_needs_every_region() -> None:
+    """--regions: a PASS over the Regions read becomes SKIPPED saying so; FAIL and ERROR stand."""
+    limited = "--regions limited the scan to us-east-1"
+    full = {f.check_id: f for f in evaluate(_evidence(), context()).accounts[0].findings}
+    partial = {f.check_id: f for f in evaluate(_evidence(regions=limited), context()).accounts[0].findings}
+    for check_id, finding in partial.items():
+        before = full[check_id]
+        if Source.REGIONS in NEEDS.get(check_id, set()) and before.status is Status.PASS:
+            assert finding.status is Status.SKIPPED, check_id
+            assert finding.message == f"Not evaluated over every enabled Region: {limited}. In the Regions read: " + (
+                before.message
+            )
+        else:
+            assert (finding.status, finding.message) == (before.status, before.message), check_id
+    assert any(full[c].status is Status.PASS for c in NEEDS if Source.REGIONS in NEEDS[c]), "the case is exercised"

@@ -47,7 +47,10 @@ class LiveSource:
         """What the user chose not to collect, and the flag that said so."""
         left_out = {Source.CLOUDTRAIL: self.lookup, Source.ALERTING: self.alerting}
         flags = {Source.CLOUDTRAIL: "--no-cloudtrail", Source.ALERTING: "--no-alerting"}
-        return {source: f"{flags[source]} was given" for source, collected in left_out.items() if not collected}
+        skipped = {source: f"{flags[source]} was given" for source, collected in left_out.items() if not collected}
+        if self.regions is not None:
+            skipped[Source.REGIONS] = f"--regions limited the scan to {', '.join(self.regions)}"
+        return skipped
 
 
 def audit_bundle(

@@ -30,12 +30,12 @@ def evaluate(
     )
 
 
-def _run(
-    spec: CheckSpec, account: AccountEvidence, ctx: EvaluationContext, skipped: Mapping[Source, str]
-) -> Finding:
-    left_out = [skipped[source] for source in sorted(spec.needs) if source in skipped]
+def _run(spec: CheckSpec, account: AccountEvidence, ctx: EvaluationContext, skipped: Mapping[Source, str]) -> Finding:
+    left_out = [skipped[source] for source in sorted(spec.needs - {Source.REGIONS}) if source in skipped]
     try:
         outcome = _skipped(spec, left_out) if left_out else spec.evaluate(account, ctx)
+        if Source.REGIONS in spec.needs and Source.REGIONS in skipped and outcome.status is Status.PASS:
+            outcome = _partial_regions(outcome, skipped[Source.REGIONS])
     except Exception as error:  # a bug must still leave a finding, never silence
         outcome = Outcome(
             Status.ERROR,
@@ -56,11 +56,20 @@ def _run(
 
 
 def _skipped(spec: CheckSpec, reasons: list[str]) -> Outcome:
-    needed = " and ".join(sorted(source.value for source in spec.needs))
+    needed = " and ".join(sorted(source.value for source in spec.needs - {Source.REGIONS}))
     return Outcome(
         Status.SKIPPED,
         f"Not evaluated: {'; '.join(reasons)}. This check needs the {needed} evidence; collect it to judge.",
         {"skipped": reasons},
+    )
+
+
+def _partial_regions(passed: Outcome, reason: str) -> Outcome:
+    """A PASS over the Regions read is no PASS for the account: say what held where, and what was not read."""
+    return Outcome(
+        Status.SKIPPED,
+        f"Not evaluated over every enabled Region: {reason}. In the Regions read: {passed.message}",
+        {**passed.evidence, "skipped": [reason]},
     )
 
 

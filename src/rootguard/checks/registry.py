@@ -58,7 +58,9 @@ class CheckSpec:
     remediation: str
     evaluate: Evaluate
     needs: frozenset[Source] = frozenset()
-    """Optional sources this check cannot judge without; when the user left one out, it is SKIPPED."""
+    """Optional sources this check cannot judge without; when the user left one out, it is SKIPPED.
+    ``Source.REGIONS``: its PASS speaks for every enabled Region, so a scan the user limited to some
+    Regions cannot PASS it (what it FAILs on in the Regions read still FAILs)."""
 
 
 def check(

@@ -62,7 +62,7 @@ def _listing(events: list[ActivityEvent]) -> str:
 
 @check(
     "root-activity",
-    needs=frozenset({Source.CLOUDTRAIL}),
+    needs=frozenset({Source.CLOUDTRAIL, Source.REGIONS}),
     title="No unapproved root activity in CloudTrail",
     severity=Severity.HIGH,
     frameworks=cis("1.7", "1.6", "2.6"),

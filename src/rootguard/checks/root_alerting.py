@@ -34,7 +34,7 @@ _CHAIN_REACH = {
 
 @check(
     "root-alerting",
-    needs=frozenset({Source.ALERTING}),
+    needs=frozenset({Source.ALERTING, Source.REGIONS}),
     title="A root use reaches a person (alarm, EventBridge rule or routed GuardDuty finding)",
     severity=Severity.HIGH,
     frameworks={},

@@ -37,7 +37,7 @@ class _Seen:
 
 @check(
     "root-config-rules",
-    needs=frozenset({Source.ALERTING}),
+    needs=frozenset({Source.ALERTING, Source.REGIONS}),
     title="AWS Config rules watch root's MFA and access keys",
     severity=Severity.LOW,
     frameworks={},

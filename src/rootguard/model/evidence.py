@@ -24,6 +24,8 @@ class Source(StrEnum):
     """CloudTrail LookupEvents (``--no-cloudtrail``)."""
     ALERTING = "alerting"
     """The alerting paths in every Region (``--no-alerting``)."""
+    REGIONS = "regions"
+    """Every enabled Region: ``--regions`` limited the scan to some of them."""
 
 
 @dataclass(frozen=True)
