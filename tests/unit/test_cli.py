@@ -231,3 +231,19 @@ def test_output_to_standard_output_by_name(name: str, capsys: pytest.CaptureFixt
     code, out, err = run(capsys, "audit", "--demo", "--format", "json", "--output", name)
     assert code == 1, err
     assert json.loads(out)["schema"] == "rootguard/report@1"
+
+
+@pytest.mark.parametrize(
+    ("make", "message"), [("absent", "no such file or directory"), ("unreadable", "permission denied")]
+)
+def test_a_bad_logs_path_is_a_usage_error(
+    make: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "logs"
+    if make == "unreadable":
+        path.mkdir()
+        monkeypatch.setattr("os.access", lambda *_args, **_kwargs: False)  # root reads everything
+    code, out, err = run(capsys, "activity", "--logs", str(path))
+    assert code == 2
+    assert out == ""
+    assert err == f"rootguard: error: --logs {path}: {message}\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, assert_never
@@ -73,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
         bundle = demo.demo_bundle() if args.demo else args.evidence
         report = activity.from_bundle(bundle, settings, as_of=args.as_of, since_days=args.since)
     elif args.logs:
+        _check_local_logs(args.logs)
         with progress_bar(enabled=show, description="Scanning CloudTrail") as update:
             report = activity.from_logs(
                 args.logs,
@@ -98,6 +100,18 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("choose where to read CloudTrail: --logs PATH, --lookup, --evidence DIR or --demo")
     emit(_render(report, OutputFormat(args.format), to_terminal=args.output is None), args.output)
     return report.exit_code(settings.fail_on)
+
+
+def _check_local_logs(sources: list[str]) -> None:
+    """A local --logs path that is not there or cannot be read is a usage error (exit 2), not a skipped input."""
+    for source in sources:
+        if source.startswith("s3://"):
+            continue
+        path = Path(source)
+        if not path.exists():
+            raise UsageError(f"--logs {source}: no such file or directory")
+        if not os.access(path, os.R_OK | (os.X_OK if path.is_dir() else 0)):
+            raise UsageError(f"--logs {source}: permission denied")
 
 
 def _render(report: ActivityReport, output_format: OutputFormat, *, to_terminal: bool) -> str:
