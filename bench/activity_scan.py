@@ -42,7 +42,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from spawner import BenchError, Sample, Spawner
+from spawner import BenchError, Sample, Spawner, run_main
 
 BENCH_DIR = Path(__file__).resolve().parent
 KIB_PER_MIB = 1024
@@ -935,11 +935,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BenchError as failure:
-        say(str(failure))
-        sys.exit(2)
-    except KeyboardInterrupt:
-        say("interrupted; the temporary files are removed")
-        sys.exit(130)
+    run_main("activity_scan", main)

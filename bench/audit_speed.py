@@ -38,7 +38,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from spawner import BenchError, Sample, Spawner
+from spawner import BenchError, Sample, Spawner, run_main
 
 KIB_PER_MIB = 1024
 RUN_TIMEOUT = 300.0
@@ -763,11 +763,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BenchError as failure:
-        say(str(failure))
-        sys.exit(2)
-    except KeyboardInterrupt:
-        say("interrupted; the moto server is stopped and the temporary files removed")
-        sys.exit(130)
+    run_main("audit_speed", main)

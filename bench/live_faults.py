@@ -23,7 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from spawner import BenchError, Sample, Spawner
+from spawner import BenchError, Sample, Spawner, run_main
 
 TESTS = Path(__file__).resolve().parent.parent / "tests"
 RUN_TIMEOUT = 120.0
@@ -107,11 +107,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BenchError as failure:
-        say(str(failure))
-        sys.exit(2)
-    except KeyboardInterrupt:
-        say("interrupted; the moto server is stopped and the temporary files removed")
-        sys.exit(130)
+    run_main("live_faults", main)

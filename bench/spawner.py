@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -225,3 +226,15 @@ class Spawner:
             self.process.wait()
         if self.process.stdout is not None:
             self.process.stdout.close()
+
+
+def run_main(name: str, main: Callable[[], int]) -> None:
+    """A benchmark's entry point: its exit code; a BenchError is one line and exit 2; Ctrl-C cleans up (130)."""
+    try:
+        sys.exit(main())
+    except BenchError as failure:
+        print(f"{name}: {failure}", file=sys.stderr, flush=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        print(f"{name}: interrupted; temporary files and any moto server are cleaned up", file=sys.stderr)
+        sys.exit(130)

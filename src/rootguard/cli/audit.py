@@ -14,6 +14,7 @@ from rootguard.cli.output import OutputFormat, emit
 from rootguard.errors import UsageError
 
 if TYPE_CHECKING:
+    from rootguard.app.audit import LiveSource
     from rootguard.model.findings import AuditReport
 
 AUDIT_EXAMPLES = """\
@@ -84,6 +85,20 @@ def add_live_source_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def live_source(args: argparse.Namespace) -> LiveSource:
+    """What the live-source options (audit and collect) ask to read."""
+    from rootguard.app.audit import LiveSource  # noqa: PLC0415 - keeps `--help` fast
+
+    return LiveSource(
+        profile=args.profile,
+        region=args.region,
+        lookup=not args.no_cloudtrail,
+        alerting=not args.no_alerting,
+        regions=args.regions,
+        timeout=args.timeout,
+    )
+
+
 def add_parser(commands: options.Commands, aws: options.Parser) -> None:
     audit = commands.add_parser(
         "audit",
@@ -128,14 +143,7 @@ def run(args: argparse.Namespace) -> int:
             from rootguard.app.files import check_output_dir  # noqa: PLC0415
 
             check_output_dir(args.save_evidence, force=args.force)  # before any AWS call
-        live = audit.LiveSource(
-            profile=args.profile,
-            region=args.region,
-            lookup=not args.no_cloudtrail,
-            alerting=not args.no_alerting,
-            regions=args.regions,
-            timeout=args.timeout,
-        )
+        live = live_source(args)
         with progress(args.quiet) as update:
             report = audit.audit_live(
                 settings, live, as_of=args.as_of, save_to=args.save_evidence, force=args.force, progress=update

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from rootguard.cli import options
-from rootguard.cli.audit import add_live_source_options, progress
+from rootguard.cli.audit import add_live_source_options, live_source, progress
 
 COLLECT_EXAMPLES = """\
 examples:
@@ -38,14 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from rootguard.app.files import check_output_dir  # noqa: PLC0415
 
     check_output_dir(args.out, force=args.force)  # before any AWS call: never collect for nothing
-    live = audit.LiveSource(
-        profile=args.profile,
-        region=args.region,
-        lookup=not args.no_cloudtrail,
-        alerting=not args.no_alerting,
-        regions=args.regions,
-        timeout=args.timeout,
-    )
+    live = live_source(args)
     with progress(args.quiet) as update:
         collection = audit.collect_live(live, progress=update)
     audit.save_collection(collection, args.out, force=args.force, skipped=live.skipped)
