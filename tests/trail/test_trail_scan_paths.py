@@ -40,7 +40,9 @@ def _same_hits(fast: TrailScan, reference: TrailScan) -> bool:
     return (fast.files, fast.root_records, fast.skipped) == (reference.files, reference.root_records, reference.skipped)
 
 
-def test_digest_and_insight_files_are_skipped_silently(tmp_path: Path) -> None:
+def test_digest_files_are_read_for_time_and_insight_files_are_skipped_silently(tmp_path: Path) -> None:
+    """Digests hold no records but say which hours were quiet (coverage): they are read, by folder, name
+    or content. Insight files are not CloudTrail records of anyone's actions: skipped, not reported."""
     hit = root()
     write(
         tmp_path / ORG_TRAIL / "us-east-1/2026/11/02/a_CloudTrail_us-east-1_20261102T0915Z_x.json.gz",
@@ -56,7 +58,12 @@ def test_digest_and_insight_files_are_skipped_silently(tmp_path: Path) -> None:
 
     found = scan_paths([tmp_path])
 
-    assert (event_ids(found), found.skipped, found.files) == ([hit["eventID"]], (), 3)
+    assert (event_ids(found), found.skipped, found.files) == ([hit["eventID"]], (), 5)
+    assert len(found.reads.digests) == 3
+    assert {d.start for d in found.reads.digests} == {datetime(2026, 11, 2, 8, tzinfo=UTC)}
+    assert [(log.region, log.delivered) for log in found.reads.logs] == [
+        ("us-east-1", datetime(2026, 11, 2, 9, 15, tzinfo=UTC))
+    ]
 
 
 def test_bad_files_are_reported_and_the_good_ones_still_read(tmp_path: Path) -> None:
@@ -165,7 +172,7 @@ def test_results_do_not_depend_on_the_number_of_workers(tmp_path: Path, monkeypa
 
     assert pools == [1, 2]
     assert one == two
-    assert len(one.root_records) == 8 and len(one.skipped) == 1
+    assert len(one.root_records) == 9 and len(one.skipped) == 1  # the cut file's whole record is kept
     assert len(progress) == 14 and progress[-1] == (41, 41)
     assert [done for done, _ in progress] == sorted(done for done, _ in progress)
 

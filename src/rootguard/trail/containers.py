@@ -8,7 +8,8 @@ A document is one JSON value, or JSON lines (one value per line). Each value is 
   CloudWatch Logs subscription payload;
 * ``{"detail-type": …, "detail": record}`` — an EventBridge event;
 * a bare record, or a JSON array of any of the above;
-* a digest file (``digestStartTime``/``logFiles``): skipped silently, it holds no records.
+* a digest file (``digestStartTime``/``logFiles``): it holds no records; what it says about time is
+  kept (``trail.reads``), as is whether a LookupEvents answer still had pages.
 
 Anything else is reported with a reason; it is never taken as "no records".
 """
@@ -21,14 +22,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from rootguard.trail.outcome import FileResult, Record
+from rootguard.trail.reads import raw_digest, raw_lookup
 
 UNKNOWN_SHAPE = "no CloudTrail records: expected Records, Events, a record, an array or JSON lines"
 TOO_DEEP = "JSON nested too deeply to read"
 RECORD_KEYS = frozenset({"eventVersion", "eventTime", "eventSource", "eventName", "eventID", "userIdentity"})
 STREAMED_KEYS = frozenset({"Records", "Events", "logEvents"})
 """Arrays whose elements ``trail.stream`` reads one at a time (each is a record, or carries one)."""
-SHAPE_KEYS = STREAMED_KEYS | {"messageType", "detail-type", "detail", "digestStartTime", "logFiles"} | RECORD_KEYS
-"""Every key that decides what an object is (``object_kind``)."""
+PAGE_KEYS = frozenset({"NextToken", "StartTime", "EndTime"})
+"""Members of a LookupEvents answer that say whether it is whole and which period it covers."""
+SHAPE_KEYS = (
+    STREAMED_KEYS | {"messageType", "detail-type", "detail", "digestStartTime", "logFiles"} | RECORD_KEYS | PAGE_KEYS
+)
+"""Every key that decides what an object is (``object_kind``), or whether an answer is whole."""
 
 
 @dataclass(slots=True)
@@ -163,6 +169,7 @@ def take_object(value: Record, result: FileResult, where: str) -> None:
         _take_records(value["Records"], result, f"{where}Records")
     elif kind == "Events":
         _take_lookup(value["Events"], result, f"{where}Events")
+        result.lookup(raw_lookup(value))
     elif kind == "logEvents":
         _take_log_events(value, result, where)
     elif kind == "eventbridge":
@@ -173,7 +180,8 @@ def take_object(value: Record, result: FileResult, where: str) -> None:
         _keep(value, result)
     elif kind == "unknown":
         result.problem(f"{where}{UNKNOWN_SHAPE}")
-    # a digest file: no records, skipped silently
+    else:  # a digest file: no records, but the hour it vouches for
+        result.digest(raw_digest(value))
 
 
 def _take_records(records: Any, result: FileResult, where: str) -> None:

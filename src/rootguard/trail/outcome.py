@@ -6,7 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from rootguard.model.activity import SkippedSource, TrailRecord, TrailScan
+from rootguard.model.activity import SkippedSource, TrailRecord, TrailScan, merge_reads
+from rootguard.trail.paths import delivered_name
+from rootguard.trail.reads import RawDigest, RawLookup, reads_of
 
 Record = dict[str, Any]
 KEPT_PROBLEMS = 100
@@ -26,6 +28,20 @@ class FileResult:
     problems: list[str] = field(default_factory=list)
     more_problems: int = 0
     """Problems past ``KEPT_PROBLEMS``: a file of a million bad lines is not held as a million reasons."""
+    digests: list[RawDigest] | None = None
+    """Digest files met (``digestStartTime``/``logFiles``): what coverage needs of each."""
+    lookups: list[RawLookup] | None = None
+    """LookupEvents answers met (``{"Events": …}``): whether each still had pages, and its period."""
+
+    def digest(self, found: RawDigest) -> None:
+        if self.digests is None:
+            self.digests = []
+        self.digests.append(found)
+
+    def lookup(self, found: RawLookup) -> None:
+        if self.lookups is None:
+            self.lookups = []
+        self.lookups.append(found)
 
     def problem(self, reason: str) -> None:
         if len(self.problems) < KEPT_PROBLEMS:
@@ -40,6 +56,10 @@ class FileResult:
         for problem in other.problems:
             self.problem(where + problem)
         self.more_problems += other.more_problems
+        for digest in other.digests or ():
+            self.digest(digest)
+        for lookup in other.lookups or ():
+            self.lookup(lookup)
 
     def reason(self) -> str | None:
         if not self.problems:
@@ -56,6 +76,12 @@ class Tally:
     records: int = 0
     hits: list[tuple[str, int, Record]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    logs: list[tuple[str, str, str, str, bool]] = field(default_factory=list)
+    """Delivered log files: (path, account, region, ``YYYYMMDDTHHmmZ`` stamp, read whole)."""
+    digests: list[tuple[str, RawDigest]] = field(default_factory=list)
+    lookups: list[tuple[str, RawLookup]] = field(default_factory=list)
+    undated: int = 0
+    """Inputs read whole that say nothing about the time they cover."""
 
     def add(self, source: str, result: FileResult) -> None:
         self.files += 1
@@ -64,12 +90,27 @@ class Tally:
         reason = result.reason()
         if reason is not None:
             self.skipped.append((source, reason))
+        # What the input says about time: its name's delivery stamp (no record is parsed for it), the
+        # digests and LookupEvents answers it holds. A few string operations per file.
+        named = delivered_name(source[source.rfind("/") + 1 :])
+        if named is not None:
+            self.logs.append((source, *named, reason is None))
+        elif result.digests is None and result.lookups is None:
+            self.undated += reason is None
+        if result.digests is not None:
+            self.digests.extend((source, digest) for digest in result.digests)
+        if result.lookups is not None:
+            self.lookups.extend((source, lookup) for lookup in result.lookups)
 
     def absorb(self, other: Tally) -> None:
         self.files += other.files
         self.records += other.records
         self.hits.extend(other.hits)
         self.skipped.extend(other.skipped)
+        self.logs.extend(other.logs)
+        self.digests.extend(other.digests)
+        self.lookups.extend(other.lookups)
+        self.undated += other.undated
 
     def scan(self) -> TrailScan:
         """Sorted by source and position, so the result never depends on the order work finished in."""
@@ -79,14 +120,15 @@ class Tally:
             records=self.records,
             root_records=tuple(TrailRecord(record, source) for source, _, record in hits),
             skipped=tuple(SkippedSource(path, reason) for path, reason in sorted(self.skipped)),
+            reads=reads_of(self.logs, self.digests, self.lookups, self.undated),
         )
 
 
 def merge_scans(scans: Iterable[TrailScan]) -> TrailScan:
     """Several scans as one, sorted by source (a stable sort: each file keeps its records' order).
 
-    The result is LookupEvents-only when every part is, and its earliest delivery is the earliest of
-    the parts', so the coverage a check relies on survives merging.
+    The result is LookupEvents-only when every part is, its earliest delivery is the earliest of the
+    parts', and its reads are all of theirs, so the coverage a check relies on survives merging.
     """
     parts = list(scans)
     found = [record for scan in parts for record in scan.root_records]
@@ -99,4 +141,5 @@ def merge_scans(scans: Iterable[TrailScan]) -> TrailScan:
         skipped=tuple(sorted(skipped, key=lambda s: (s.path, s.reason))),
         lookup_only=bool(parts) and all(scan.lookup_only for scan in parts),
         earliest_delivery=min(deliveries, default=None),
+        reads=merge_reads(scan.reads for scan in parts),
     )

@@ -1,9 +1,12 @@
-"""Which files to read: a cheap walk of the given trees, without digests, Insights or other periods.
+"""Which files to read: a cheap walk of the given trees, without Insights or other periods.
 
 CloudTrail delivers to ``AWSLogs/[o-…/]<account>/CloudTrail/<region>/YYYY/MM/DD/`` in files named
-``<account>_CloudTrail_<region>_<YYYYMMDDTHHMMZ>_<random>.json.gz``. A file whose folder or name
-date lies clearly outside the period (more than a day, since logs arrive up to ~15 minutes late) is
-not read; a file without a recognisable date always is.
+``<account>_CloudTrail_<region>_<YYYYMMDDTHHMMZ>_<random>.json.gz``, and, with log file validation,
+an hourly digest file to ``…/CloudTrail-Digest/<region>/YYYY/MM/DD/`` named
+``<account>_CloudTrail-Digest_<region>_<trail>_<home region>_<YYYYMMDDTHHMMSSZ>[_backfill].json.gz``.
+Digests are read (they say which hours were quiet and which log files were delivered); Insight files
+are not. A file whose folder or name date lies clearly outside the period (more than a day, since
+logs arrive up to ~15 minutes late) is not read; a file without a recognisable date always is.
 """
 
 from __future__ import annotations
@@ -20,7 +23,12 @@ from rootguard.model.activity import SkippedSource
 MARGIN = timedelta(days=1)
 SKIPPED_FOLDERS = frozenset({"CloudTrail-Digest", "CloudTrail-Insight"})
 SKIPPED_NAME_PARTS = ("_CloudTrail-Digest_", "_CloudTrail-Insight_")
-_FOLDER_DATE = re.compile(r"(?:^|/)CloudTrail/[^/]+/(\d{4})/(\d{2})/(\d{2})(?:/|$)")
+"""What ``is_skipped_name`` skips (S3 listings still skip digests; the local walk reads them)."""
+DIGEST_FOLDER = "CloudTrail-Digest"
+DIGEST_NAME_PART = "_CloudTrail-Digest_"
+INSIGHT_FOLDERS = frozenset({"CloudTrail-Insight"})
+INSIGHT_NAME_PART = "_CloudTrail-Insight_"
+_FOLDER_DATE = re.compile(r"(?:^|/)CloudTrail(?:-Digest)?/[^/]+/(\d{4})/(\d{2})/(\d{2})(?:/|$)")
 _NAME_STAMP = re.compile(r"_(\d{8}T\d{4}Z)_")
 
 
@@ -82,6 +90,65 @@ def is_skipped_name(path: str) -> bool:
     return any(p in SKIPPED_FOLDERS for p in parts[:-1]) or any(s in parts[-1] for s in SKIPPED_NAME_PARTS)
 
 
+def is_insight_name(path: str) -> bool:
+    """Insight files, by folder or name: never read (they hold no root records)."""
+    if "CloudTrail-" not in path:
+        return False
+    parts = path.split("/")
+    return any(p in INSIGHT_FOLDERS for p in parts[:-1]) or INSIGHT_NAME_PART in parts[-1]
+
+
+def is_digest_name(path: str) -> bool:
+    """A digest file, by folder or name."""
+    if "CloudTrail-Digest" not in path:
+        return False
+    parts = path.split("/")
+    return DIGEST_FOLDER in parts[:-1] or DIGEST_NAME_PART in parts[-1]
+
+
+def delivered_name(name: str) -> tuple[str, str, str] | None:
+    """``(account, region, stamp)`` of a file named as CloudTrail names log files, else None.
+
+    ``stamp`` is the ``YYYYMMDDTHHmmZ`` text (see ``stamp_time``). Cheap: it runs once per file read.
+    """
+    parts = name.split("_", 4)
+    if len(parts) == 5 and parts[1] == "CloudTrail":
+        stamp = parts[3]
+        if len(stamp) == 14 and stamp[8] == "T" and stamp[13] == "Z" and stamp[:8].isdigit():
+            return parts[0], parts[2], stamp
+    return None
+
+
+def stamp_time(stamp: str) -> datetime | None:
+    """The moment a ``YYYYMMDDTHHmmZ`` stamp names, or None when it names none."""
+    try:
+        return datetime(
+            int(stamp[0:4]), int(stamp[4:6]), int(stamp[6:8]), int(stamp[9:11]), int(stamp[11:13]), tzinfo=UTC
+        )
+    except ValueError:
+        return None
+
+
+_DIGEST_NAME = re.compile(r"^(\d{12})_CloudTrail-Digest_([a-z0-9-]+)_.*_(\d{8}T\d{6}Z)(_backfill)?\.json(?:\.gz)?$")
+
+
+def digest_name(name: str) -> tuple[str, str, datetime | None, bool] | None:
+    """``(account, region, end, backfill)`` of a file named as CloudTrail names digest files, else None."""
+    match = _DIGEST_NAME.match(name)
+    if match is None:
+        return None
+    try:
+        end: datetime | None = datetime.strptime(match[3], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        end = None
+    return match[1], match[2], end, match[4] is not None
+
+
+def base_name(path: str) -> str:
+    """The last part of a path, S3 key or ``s3://`` address."""
+    return _slashed(path).rpartition("/")[2]
+
+
 def walk(paths: Sequence[Path], period: Period) -> tuple[list[Input], list[SkippedSource]]:
     """Every file to read under ``paths`` (sorted), and the paths that could not be listed."""
     skipped: list[SkippedSource] = []
@@ -104,7 +171,7 @@ def iter_inputs(paths: Sequence[Path], period: Period, skipped: list[SkippedSour
             continue
         if top.is_dir():
             yield from _walk_tree(name, period, skipped, seen)
-        elif not is_skipped_name(_slashed(name)) and not period.excludes(_slashed(name)):
+        elif not is_insight_name(_slashed(name)) and not period.excludes(_slashed(name)):
             yield Input(name, info.st_size)
 
 
@@ -134,7 +201,7 @@ def _visit(
     if entry.name.startswith("."):
         return  # .DS_Store, editor and VCS files: never CloudTrail output
     if entry.is_dir():
-        if entry.name in SKIPPED_FOLDERS:
+        if entry.name in INSIGHT_FOLDERS:
             return
         if not inside:
             day = _folder_day(_slashed(entry.path))
@@ -145,7 +212,7 @@ def _visit(
         stack.append((entry.path, inside))
         return
     path = _slashed(entry.path)
-    if entry.is_file() and not is_skipped_name(path) and (inside or not period.excludes(path)):
+    if entry.is_file() and not is_insight_name(path) and (inside or not period.excludes(path)):
         inputs.append(Input(entry.path, UNKNOWN_SIZE))  # the reader sizes it with fstat, in the worker
 
 

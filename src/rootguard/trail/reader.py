@@ -1,7 +1,8 @@
 """Reading one input on the fast path: decompress, pre-filter, and parse only what may hold root.
 
 Delivered log files that fail the pre-filter are not parsed (their records are not counted); other
-shapes are rare exports and are parsed in full, so an unknown shape is always reported.
+shapes are rare exports and are parsed in full, however large, so an unknown shape is always reported
+and what a digest file or a LookupEvents answer says about time (``trail.reads``) is always read.
 
 Memory stays bounded whatever the input claims. An input is held whole only while it decompresses
 to at most ``LARGE`` bytes (checked as it decompresses: a gzip trailer is never trusted); larger
@@ -31,7 +32,7 @@ from rootguard.trail.decompress import (
     open_gunzip,
 )
 from rootguard.trail.outcome import FileResult
-from rootguard.trail.prefilter import EDGE, OVERLAP, delivered_form, looks_complete, may_hold_root
+from rootguard.trail.prefilter import EDGE, OVERLAP, delivered_form, may_hold_root
 from rootguard.trail.salvage import salvage_lines
 
 CHUNK = 256 * 1024
@@ -117,7 +118,7 @@ def _stream(opener: Opener, result: FileResult, raw: Opener) -> None:
         result.problem(error_reason(error))
         _salvage(raw, result)
         return
-    if hit or not looks_complete(head, tail):
+    if hit or not delivered_form(head, tail):
         _parse_stream(opener, result, raw)
 
 

@@ -1,8 +1,15 @@
-"""What a damaged gzip input still holds: the complete JSON lines before the damage.
+"""What a damaged gzip input still holds: every complete record before the damage.
 
-A cut or corrupt gzip file is always reported as skipped. When it holds JSON lines, the complete
-lines before the damage are read as well, so a root record in a half-copied export is not lost.
-Every reader (small files, streamed files, the reference path) salvages through this one function:
+A cut or corrupt gzip file is always reported as skipped. Its members are decompressed one after
+another up to the first damage (``readable``: the members before it whole, the damaged one up to
+where it breaks), and every complete record in that readable part is read: whole values (a gzip
+member usually holds one document, with or without a newline after it), and of the value that breaks
+off, the records read whole before the break (the elements of its ``Records``, ``Events`` or
+``logEvents`` array, or of a top-level array). JSON lines are also read line by line, as before, so a
+bad line in the middle does not end them; the reading that finds more records is kept. A root record
+in a half-copied file is not lost, and nothing after the damage is trusted.
+
+Every reader (small files, streamed files, the reference path) salvages through this one module:
 where reading stops must not depend on buffer sizes or on which gzip library is installed.
 
 The readable part is decompressed and read piece by piece (``trail.stream``): however much it
@@ -58,9 +65,25 @@ def readable_prefix(data: bytes) -> bytes:
 
 
 def salvage_lines(source: bytes | IO[bytes], result: FileResult) -> None:
-    """Read the complete JSON lines a damaged gzip input holds before the damage (nothing else).
+    """Read the complete records a damaged gzip input holds before the damage (see the module doc).
 
-    ``source``: the input as stored, in memory or as an open binary file (read from its start).
+    ``source``: the input as stored, in memory or as an open binary file (read from its start; a file
+    must be seekable, as it is read twice).
     """
-    read = io.BytesIO(source).read if isinstance(source, bytes) else source.read
-    stream.read_salvaged_lines(readable(read), result)
+    if isinstance(source, bytes):
+        data = source
+
+        def opened() -> Callable[[int], bytes]:
+            return io.BytesIO(data).read
+    else:
+        start = source.tell()
+
+        def opened() -> Callable[[int], bytes]:
+            source.seek(start)
+            return source.read
+
+    values = FileResult()
+    stream.read_salvaged_records(readable(opened()), values)
+    lines = FileResult()
+    stream.read_salvaged_lines(readable(opened()), lines)
+    result.absorb(values if values.records > lines.records else lines)

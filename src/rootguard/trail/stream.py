@@ -66,7 +66,7 @@ _STRUCTURE = re.compile(r'["{}\[\]]')
 _SCALAR_END = re.compile(r'[ \t\n\r,:\[\]{}"]')
 _MARGIN = 16
 """An error this close to the window's end may only mean the window ends there (``1.`` of ``1.5``)."""
-_SHAPE_VALUES = frozenset({"messageType", "detail"})
+_SHAPE_VALUES = frozenset({"messageType", "detail", "NextToken", "StartTime", "EndTime"})
 _BOM = "Unexpected UTF-8 BOM (decode using utf-8-sig)"
 """json.loads's message for text that starts with a byte order mark."""
 _STRING_PIECE = 256
@@ -406,6 +406,10 @@ class _Reader:
     def __init__(self, window: _Window, cap: int) -> None:
         self.window = window
         self.cap = cap
+        self.members: dict[str, Any] | None = None
+        """The members of the top-level object being read (what a salvage keeps when it breaks off)."""
+        self.open_array: tuple[str, FileResult] | None = None
+        """The ``Records``/``Events``/``logEvents`` array being read, and what its elements gave so far."""
 
     # The whole input
 
@@ -599,6 +603,7 @@ class _Reader:
         start = w.offset(w.pos)
         w.pos += 1
         members: dict[str, Any] = {}
+        self.members = members
         kept = 0
         dropped = False
         char = w.skip_space()
@@ -632,7 +637,7 @@ class _Reader:
         w.pos += 1
         size = w.offset(w.pos) - start
         kind = object_kind(members)
-        if kind == "record" and (size > cap or dropped):
+        if kind in ("record", "digest") and (size > cap or dropped):
             result.problem(where + Oversized(start, size, cap).describe())
         elif kind == "eventbridge" and isinstance(members["detail"], Oversized):
             result.problem(f"{where}detail: {members['detail'].describe()}")
@@ -663,8 +668,48 @@ class _Reader:
                 else:
                     items = None
 
+        self.open_array = (key, found)
         self._array(each)
+        self.open_array = None
         return Streamed(found, items)
+
+    # A damaged input
+
+    def salvage(self, result: FileResult) -> None:
+        """Every complete record of a damaged input's readable part.
+
+        Values are read one after another (gzip members hold one each, with or without a newline
+        between them) until one breaks off; of that one, the records read whole are kept: the items
+        of a top-level array, or the elements of the ``Records``, ``Events`` or ``logEvents`` array
+        of a top-level object (the container ``object_kind`` would choose from the keys seen).
+        """
+        w = self.window
+        w.skip_bom()
+        while w.skip_space() is not None:
+            value = FileResult()
+            self.members = self.open_array = None
+            try:
+                self.top(value, "")
+            except (_Syntax, _Cut, RecursionError):
+                result.absorb(self._broken_off(value))
+                return
+            result.absorb(value)
+
+    def _broken_off(self, value: FileResult) -> FileResult:
+        members, open_array = self.members, self.open_array
+        if members is None:
+            return value  # a top-level array: its whole items are in ``value``; a bare value: nothing
+        keys = set(members) | ({open_array[0]} if open_array is not None else set())
+        for key in ("Records", "Events", "logEvents"):
+            if key not in keys or (key == "logEvents" and members.get("messageType") != "DATA_MESSAGE"):
+                continue
+            done = members.get(key)
+            if isinstance(done, Streamed):
+                return done.result
+            if open_array is not None and open_array[0] == key:
+                return open_array[1]
+            break
+        return FileResult()
 
 
 def _line(w: _Window, cap: int) -> str | object | None:
@@ -765,6 +810,25 @@ def read_document(chunks: Chunks, result: FileResult, *, cap: int | None = None)
         result.problem(f"not JSON: invalid UTF-8 at byte {error.offset}")
         return
     result.absorb(found)
+
+
+def read_salvaged_records(chunks: Iterable[bytes], result: FileResult, *, cap: int | None = None) -> None:
+    """The complete records of a damaged input's readable part, value by value (see ``_Reader.salvage``)."""
+    found = FileResult()
+    _Reader(_Window(_prefix_text(iter(chunks))), MAX_RECORD if cap is None else cap).salvage(found)
+    result.absorb(found)
+
+
+def _prefix_text(chunks: Iterator[bytes]) -> Iterator[str]:
+    """Decoded UTF-8 text up to the first invalid byte (a damaged input's garbage ends it)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    for chunk in chunks:
+        try:
+            yield decoder.decode(chunk)
+        except UnicodeDecodeError as error:
+            data = decoder.getstate()[0] + chunk
+            yield data[: error.start].decode("utf-8", "ignore")
+            return
 
 
 def read_salvaged_lines(chunks: Iterable[bytes], result: FileResult, *, cap: int | None = None) -> None:
