@@ -1,8 +1,15 @@
-"""root-activity (CIS 1.7 from CloudTrail): FAIL high / medium, PASS with what was seen, ERROR without evidence."""
+"""root-activity (CIS 1.7 from CloudTrail): FAIL high / medium, PASS with what was seen, ERROR without evidence.
+
+A PASS needs evidence that covers the window (``covered()``: LookupEvents answers to every question in
+every enabled Region, as live collection stores them); the coverage rules themselves are in
+tests/unit/test_root_activity_coverage.py and tests/analysis/test_coverage.py.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
+
+from cloudtrail_coverage import covered, deliver
 
 from builders import AS_OF, AccountBuilder, approval, context, trail_record
 from rootguard.checks.root_activity import root_activity
@@ -26,7 +33,7 @@ def test_pass_when_no_root_events() -> None:
     other = trail_record(
         RECENT, identity={"type": "IAMUser", "userName": "root", "arn": "arn:aws:iam::123456789012:user/root"}
     )
-    outcome = run(AccountBuilder().cloudtrail(other))
+    outcome = run(covered().cloudtrail(other))
     assert outcome.status is Status.PASS
     assert "no root activity" in outcome.message
 
@@ -64,7 +71,7 @@ def test_fail_medium_for_unapproved_root_only_task() -> None:
 
 def test_pass_when_approved() -> None:
     ok = approval("CHG-9", "2026-11-17T00:00:00Z", "2026-11-17T23:59:59Z")
-    outcome = run(AccountBuilder().cloudtrail(trail_record(RECENT)), approvals=(ok,))
+    outcome = run(covered().cloudtrail(trail_record(RECENT)), approvals=(ok,))
     assert outcome.status is Status.PASS
     assert "CHG-9" in outcome.message
 
@@ -82,14 +89,14 @@ def test_pass_for_service_invoked_only() -> None:
         },
         sessionCredentialFromConsole=None,
     )
-    outcome = run(AccountBuilder().cloudtrail(invoked))
+    outcome = run(covered().cloudtrail(invoked))
     assert outcome.status is Status.PASS
     assert "1 service-invoked" in outcome.message
 
 
 def test_outside_the_window_is_ignored() -> None:
     old = trail_record(AS_OF - timedelta(days=200))
-    assert run(AccountBuilder().cloudtrail(old)).status is Status.PASS
+    assert run(covered().cloudtrail(old)).status is Status.PASS
 
 
 def test_unreadable_input_turns_pass_into_error() -> None:
@@ -114,39 +121,41 @@ def test_unreadable_input_does_not_hide_a_fail() -> None:
 
 def test_other_accounts_events_do_not_count() -> None:
     foreign = trail_record(RECENT, account="999999999999")
-    assert run(AccountBuilder().cloudtrail(foreign)).status is Status.PASS
-
-
-def lookup_only() -> AccountBuilder:
-    return AccountBuilder().no_cloudtrail().cloudtrail_document("lookup-events/us-east-1/root.json", {"Events": []})
+    assert run(covered().cloudtrail(foreign)).status is Status.PASS
 
 
 def test_lookup_events_cover_ninety_days() -> None:
-    assert run(lookup_only(), window=90).status is Status.PASS
+    assert run(covered(), window=90).status is Status.PASS
 
 
 def test_window_longer_than_lookup_events_reach_is_an_error_not_a_pass() -> None:
-    outcome = run(lookup_only(), window=365)
+    outcome = run(covered(), window=365)
     assert outcome.status is Status.ERROR
     assert "keeps 90 days" in outcome.message
 
 
 def test_archives_are_not_limited_to_ninety_days() -> None:
-    assert run(AccountBuilder().cloudtrail(), window=365).status is Status.PASS
+    """Delivered log files reach as far back as the archive does: 100 days of hourly deliveries pass."""
+    builder = AccountBuilder().no_cloudtrail()
+    deliver(builder, AS_OF - timedelta(days=100), AS_OF, every=timedelta(hours=1))
+    assert run(builder, window=100).status is Status.PASS
 
 
 def late_archive() -> AccountBuilder:
-    name = (
-        "AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/15/123456789012_CloudTrail_us-east-1_20261115T0005Z_x.json"
-    )
-    return AccountBuilder().no_cloudtrail().cloudtrail(name=name)
+    builder = AccountBuilder().no_cloudtrail()
+    deliver(builder, AS_OF - timedelta(days=5, hours=11, minutes=55), AS_OF, every=timedelta(minutes=30))
+    return builder
 
 
-def test_an_archive_that_starts_after_the_window_is_an_error_not_a_pass() -> None:
+def test_an_archive_that_starts_after_the_window_is_not_a_pass() -> None:
     outcome = run(late_archive(), window=90)
-    assert outcome.status is Status.ERROR
-    assert "earliest CloudTrail log file is dated 2026-11-15T00:05:00Z" in outcome.message
+    assert outcome.status is Status.MANUAL
+    assert "2026-08-22T12:00:00Z to 2026-11-15T00:05:00Z" in outcome.message
+    [gap] = outcome.evidence["coverage"]["regions"][0]["uncovered"]
+    assert gap["reason"].startswith("the evidence starts at 2026-11-15T00:05:00Z")
 
 
 def test_an_archive_that_covers_the_window_passes() -> None:
-    assert run(late_archive(), window=3).status is Status.PASS
+    outcome = run(late_archive(), window=3)
+    assert outcome.status is Status.PASS
+    assert "the evidence (log files) covers all of it in us-east-1" in outcome.message

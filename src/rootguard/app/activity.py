@@ -10,9 +10,10 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from rootguard.analysis.coverage import coverage
 from rootguard.analysis.root_activity import analyze
 from rootguard.config.settings import Settings
-from rootguard.model.activity import LOOKUP_EVENTS_REACH, ActivityReport, TrailScan
+from rootguard.model.activity import LOOKUP_EVENTS_REACH, ActivityReport, Span, TrailScan
 from rootguard.model.approvals import Approval
 from rootguard.model.gaps import Gap, GapKind
 from rootguard.model.timestamps import format_timestamp
@@ -22,11 +23,20 @@ Progress = Callable[[int, int], None]
 
 
 def build_report(
-    scan: TrailScan, *, as_of: datetime, since_days: int, approvals: Sequence[Approval], gaps: tuple[Gap, ...] = ()
+    scan: TrailScan,
+    *,
+    as_of: datetime,
+    since_days: int,
+    approvals: Sequence[Approval],
+    gaps: tuple[Gap, ...] = (),
+    lookup_period: Span | None = None,
 ) -> ActivityReport:
+    """``lookup_period``: what stored LookupEvents answers asked, when they do not say (a bundle's 90 days
+    before collection, contract §5.2)."""
     since = as_of - timedelta(days=since_days)
     activity = analyze(scan.root_records, approvals=approvals, since=since, until=as_of)
-    return ActivityReport(as_of=as_of, since=since, scan=scan, activity=activity, gaps=gaps)
+    covered = coverage(scan.reads, since=since, until=as_of, lookup_period=lookup_period)
+    return ActivityReport(as_of=as_of, since=since, scan=scan, activity=activity, gaps=gaps, coverage=covered)
 
 
 def from_bundle(path: Path, settings: Settings, *, as_of: datetime | None, since_days: int | None) -> ActivityReport:
@@ -36,12 +46,14 @@ def from_bundle(path: Path, settings: Settings, *, as_of: datetime | None, since
     evidence = open_bundle(path).evidence
     scans = [a.cloudtrail for a in evidence.accounts if isinstance(a.cloudtrail, TrailScan)]
     gaps = tuple(a.cloudtrail for a in evidence.accounts if isinstance(a.cloudtrail, Gap))
+    collected = evidence.collected_at
     return build_report(
         merge_scans(scans),
-        as_of=as_of or evidence.collected_at,
+        as_of=as_of or collected,
         since_days=since_days or settings.window_days,
         approvals=settings.approvals,
         gaps=gaps,
+        lookup_period=Span(collected - LOOKUP_EVENTS_REACH, collected),
     )
 
 
@@ -93,8 +105,9 @@ def from_lookup(
     aws = Aws(profile=profile, region=region)
     since = as_of - timedelta(days=since_days)
     reach = as_of - LOOKUP_EVENTS_REACH
-    account_id, documents = lookup_documents(aws, since=max(since, reach), until=as_of, progress=progress)
-    scan = scan_documents(documents, account_id)
+    asked = (max(since, reach), as_of)
+    account_id, documents = lookup_documents(aws, since=asked[0], until=asked[1], progress=progress)
+    scan = scan_documents(documents, account_id, asked=asked)
     gaps: tuple[Gap, ...] = (scan,) if isinstance(scan, Gap) else ()
     if since < reach:
         gaps += (

@@ -3,25 +3,37 @@
 Live collection stores LookupEvents pages there as ``lookup-events/<region>/<question>.json``; a
 refused call is stored as the contract's error document and becomes a skipped source with the AWS
 error code, so a denied Region can never read as "no root activity".
+
+What the evidence covers in time is worked out later (``rootguard.analysis.coverage``) from what the
+scan read; this module adds what only the bundle's layout says: which Region and question each
+LookupEvents answer is, and which Regions had to answer (every Region folder the bundle holds, the
+ones under ``lookup-events/``, and the Regions a ``regions.json`` lists). The stored answers do not
+hold the period they asked: contract §5.2 says it is the last 90 days before collection, which the
+caller supplies (``LookupAnswer.start``/``end`` stay ``None`` unless an answer stores its own
+``StartTime``/``EndTime``).
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from rootguard.evidence import files
 from rootguard.evidence.files import Kind, RefusedPath
-from rootguard.model.activity import SkippedSource, TrailRecord, TrailScan
+from rootguard.model.activity import LookupAnswer, SkippedSource, TrailReads, TrailRecord, TrailScan
 from rootguard.model.gaps import Gap, GapKind
 
 LOGS_FOLDER = "cloudtrail-logs"
 LOOKUP_FOLDER = "lookup-events"
 LOOKUP_ACTIONS = "cloudtrail:LookupEvents (and ec2:DescribeRegions to find the enabled Regions)"
+REGIONS_NAME = "regions"
+NOT_REGIONS = frozenset({"global", LOGS_FOLDER})
+"""Folders of an account that are not Regions (as ``evidence.store``)."""
 
 
 def logs_prefix(account_id: str) -> str:
@@ -85,12 +97,16 @@ def scan_directory(root: Path, account_id: str) -> TrailScan | Gap:
     regular: list[str] = []
     refused: list[SkippedSource] = []
     from rootguard.trail import scan_paths  # noqa: PLC0415 - only bundles with CloudTrail files need it
-    from rootguard.trail.paths import is_skipped_name  # noqa: PLC0415
+    from rootguard.trail.paths import is_insight_name  # noqa: PLC0415
 
+    regions_file = f"{prefix}/{LOOKUP_FOLDER}/{REGIONS_NAME}.json"
+    listed: _Listing | None = None
     for path, found in sorted(files.walk_inside(root, prefix, hidden=False)):
-        if found is Kind.FILE:
+        if found is Kind.FILE and path == regions_file:
+            listed = _read_listing(root, path)
+        elif found is Kind.FILE:
             regular.append(path)
-        elif is_skipped_name(path):
+        elif is_insight_name(path):
             continue
         elif found is Kind.LINK:
             refused.append(SkippedSource(path, f"{files.LINK}: it was not read"))
@@ -104,13 +120,18 @@ def scan_directory(root: Path, account_id: str) -> TrailScan | Gap:
         else TrailScan(files=0, records=0, root_records=())
     )
     scan = _explain_errors(scan, root)
+    if listed is not None:
+        refused.extend(listed.skipped)
+        scan = replace(scan, files=scan.files + 1)
     if refused:
         scan = replace(scan, skipped=tuple(sorted((*scan.skipped, *refused), key=lambda s: (s.path, s.reason))))
     if scan.files == 0 and not scan.skipped:
         return empty_folder(account_id)
     lookups = f"{prefix}/{LOOKUP_FOLDER}/"
     lookup_files = sum(1 for path in regular if path.startswith(lookups) and path.endswith(".json"))
-    return replace(scan, lookup_only=lookup_files >= scan.files, earliest_delivery=_earliest(regular))
+    lookup_files += listed is not None
+    scan = replace(scan, lookup_only=lookup_files >= scan.files, earliest_delivery=_earliest(regular))
+    return with_lookup_layout(scan, account_id, regular, listed, _region_folders(root, account_id))
 
 
 def _refused_only(path: str, reason: str) -> TrailScan:
@@ -128,24 +149,129 @@ def _earliest(paths: list[str]) -> datetime | None:
     return min(stamps, default=None)
 
 
-def scan_documents(documents: Mapping[str, Any], account_id: str) -> TrailScan | Gap:
-    """Scan the CloudTrail documents a live collection holds in memory for one account."""
+def scan_documents(
+    documents: Mapping[str, Any], account_id: str, *, asked: tuple[datetime, datetime] | None = None
+) -> TrailScan | Gap:
+    """Scan the CloudTrail documents a live collection holds in memory for one account.
+
+    ``asked``: the period the LookupEvents questions asked (``activity --lookup`` knows it); without
+    it, the answers' period is the one contract §5.2 gives, supplied where coverage is worked out.
+    """
     prefix = logs_prefix(account_id)
     items = sorted((path, doc) for path, doc in documents.items() if path.startswith(prefix))
     if not items:
         return not_collected(account_id)
     from rootguard.trail import merge_scans, scan_bytes  # noqa: PLC0415
 
+    regions_file = lookup_path(account_id, REGIONS_NAME)
     scans: list[TrailScan] = []
+    listed: _Listing | None = None
     for path, document in items:
         reason = describe_error_document(document)
-        if reason is not None:
-            scans.append(TrailScan(files=1, records=0, root_records=(), skipped=(SkippedSource(path, reason),)))
+        if path == regions_file:
+            listed = _regions_listing(path, document)
+            scans.append(TrailScan(files=1, records=0, root_records=(), skipped=listed.skipped))
+        elif reason is not None:  # read like any input (a delivered log file's name still counts), AWS's reason
+            scans.append(
+                replace(scan_bytes(path, json.dumps(document).encode()), skipped=(SkippedSource(path, reason),))
+            )
         else:
             scans.append(scan_bytes(path, json.dumps(document).encode()))
     lookup_only = all(f"/{LOOKUP_FOLDER}/" in path for path, _ in items)
     merged = merge_scans(scans)
-    return replace(merged, lookup_only=lookup_only, earliest_delivery=_earliest([path for path, _ in items]))
+    merged = replace(merged, lookup_only=lookup_only, earliest_delivery=_earliest([path for path, _ in items]))
+    folders = {parts[1] for parts in (path.split("/") for path in documents) if parts[0] == account_id}
+    return with_lookup_layout(
+        merged, account_id, [path for path, _ in items], listed, tuple(sorted(folders - NOT_REGIONS)), asked=asked
+    )
+
+
+@dataclass(frozen=True)
+class _Listing:
+    """What ``lookup-events/regions.json`` says: the Regions it lists, or why it cannot be used."""
+
+    regions: tuple[str, ...] = ()
+    skipped: tuple[SkippedSource, ...] = ()
+
+
+def _regions_listing(path: str, document: Any) -> _Listing:
+    """``regions.json``: the error document live collection stores when the Regions could not be listed,
+    or a Region list (``aws ec2 describe-regions`` output, or a JSON list of names)."""
+    reason = describe_error_document(document)
+    if reason is not None:
+        return _Listing(skipped=(SkippedSource(path, reason),))
+    names = document.get("Regions") if isinstance(document, dict) else document
+    if isinstance(names, list):
+        regions = [item.get("RegionName") if isinstance(item, dict) else item for item in names]
+        if all(isinstance(region, str) and region for region in regions):
+            return _Listing(regions=tuple(sorted(str(region) for region in regions)))
+    return _Listing(skipped=(SkippedSource(path, "not a Region list (expected describe-regions output)"),))
+
+
+def _read_listing(root: Path, path: str) -> _Listing:
+    try:
+        document = json.loads(files.read_inside(root, path, max_bytes=1 << 20))
+    except (OSError, ValueError) as error:
+        reason = files.describe(error) if isinstance(error, OSError) else f"not JSON ({error})"
+        return _Listing(skipped=(SkippedSource(path, f"cannot be read: {reason}"),))
+    return _regions_listing(path, document)
+
+
+def _region_folders(root: Path, account_id: str) -> tuple[str, ...]:
+    """The account's Region folders (as ``DirectoryStore.regions``: a linked one is listed too)."""
+    try:
+        with os.scandir(root / account_id) as entries:
+            found = {e.name for e in entries if e.is_symlink() or e.is_dir(follow_symlinks=False)}
+    except OSError:
+        return ()
+    return tuple(sorted(found - NOT_REGIONS))
+
+
+def with_lookup_layout(
+    scan: TrailScan,
+    account_id: str,
+    paths: Iterable[str],
+    listed: _Listing | None,
+    region_folders: tuple[str, ...],
+    *,
+    asked: tuple[datetime, datetime] | None = None,
+) -> TrailScan:
+    """The scan's reads with what the bundle layout says: every ``lookup-events/<region>/<question>.json``
+    as an answer of that Region and question (unanswered when it was skipped), and, when the bundle
+    holds LookupEvents evidence at all, the Regions that had to answer. Delivered log files and digests
+    keep the account their names give."""
+    base = f"{logs_prefix(account_id)}{LOOKUP_FOLDER}/"
+    skipped = {item.path for item in scan.skipped}
+    found = {answer.path: answer for answer in scan.reads.lookups}
+    answers: list[LookupAnswer] = []
+    for path in paths:
+        if not path.startswith(base) or path.count("/") != base.count("/") + 1 or not path.endswith(".json"):
+            continue
+        region, _, name = path[len(base) :].partition("/")
+        stored = found.pop(path, None)
+        answers.append(
+            LookupAnswer(
+                path,
+                account=account_id,
+                region=region,
+                question=name.removesuffix(".json"),
+                start=stored.start if stored is not None and stored.start else asked[0] if asked else None,
+                end=stored.end if stored is not None and stored.end else asked[1] if asked else None,
+                more_pages=stored.more_pages if stored is not None else False,
+                answered=stored is not None and path not in skipped,
+            )
+        )
+    expected: set[str] = set()
+    if answers or listed is not None:
+        expected = {answer.region for answer in answers} | set(region_folders)
+        expected |= set(listed.regions) if listed is not None else set()
+    reads = scan.reads
+    reads = replace(
+        reads,
+        lookups=tuple(sorted((*answers, *found.values()), key=lambda a: a.path)),
+        lookup_regions=tuple(sorted({*reads.lookup_regions, *((account_id, region) for region in expected)})),
+    )
+    return replace(scan, reads=reads)
 
 
 def with_records(scan: TrailScan, extra: Iterable[TrailRecord]) -> TrailScan:
@@ -164,10 +290,18 @@ def _relative(scan: TrailScan, root: Path) -> TrailScan:
         except ValueError:
             return path
 
+    reads = scan.reads
     return replace(
         scan,
         root_records=tuple(TrailRecord(r.record, rel(r.source)) for r in scan.root_records),
         skipped=tuple(SkippedSource(rel(s.path), s.reason) for s in scan.skipped),
+        reads=TrailReads(
+            logs=tuple(replace(log, path=rel(log.path)) for log in reads.logs),
+            digests=tuple(replace(digest, path=rel(digest.path)) for digest in reads.digests),
+            lookups=tuple(replace(answer, path=rel(answer.path)) for answer in reads.lookups),
+            lookup_regions=reads.lookup_regions,
+            undated=reads.undated,
+        ),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from rootguard.model.activity import ActivityEvent, ActivityReport, ActivitySession
+from rootguard.model.activity import ActivityEvent, ActivityReport, ActivitySession, Coverage, coverage_document
 from rootguard.model.timestamps import format_timestamp
 
 SCHEMA = "rootguard/activity@1"
@@ -29,6 +29,7 @@ def activity_document(report: ActivityReport) -> dict[str, Any]:
         },
         "events": [_event(e) for e in report.activity.events],
         "sessions": [_session(s) for s in report.activity.sessions],
+        "coverage": coverage_document(report.coverage or Coverage(since=report.since, until=report.as_of, regions=())),
     }
 
 

@@ -13,8 +13,16 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from rootguard.model.activity import ActivityEvent, ActivityReport, ActivitySession, Category
+from rootguard.model.activity import (
+    ActivityEvent,
+    ActivityReport,
+    ActivitySession,
+    Category,
+    Coverage,
+    coverage_document,
+)
 from rootguard.model.timestamps import format_timestamp
+from rootguard.report.coverage import coverage_line
 from rootguard.report.table import visible
 
 CATEGORY_STYLES = {
@@ -52,6 +60,8 @@ def render_activity_table(report: ActivityReport, *, color: bool = False, width:
         console.print(Text(f"skipped {visible(skipped.path)}: {visible(skipped.reason)}", style="yellow"))
     for gap in report.gaps:
         console.print(Text(f"no evidence: {visible(gap.explain())}", style="yellow"))
+    covered = report.coverage or Coverage(since=report.since, until=report.as_of, regions=())
+    console.print(Text(visible(coverage_line(coverage_document(covered))), style="" if covered.complete else "yellow"))
     events: dict[str, list[ActivityEvent]] = defaultdict(list)
     for event in report.activity.events:
         events[event.account_id].append(event)

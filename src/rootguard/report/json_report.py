@@ -28,7 +28,22 @@ def report_document(report: AuditReport) -> dict[str, Any]:
         ],
         "summary": {status.value: counts[status] for status in Status},
         "notes": list(report.notes),
+        "coverage": coverage_by_account(report),
     }
+
+
+COVERAGE_CHECK = "root-activity"
+
+
+def coverage_by_account(report: AuditReport) -> dict[str, Any]:
+    """Contract §4 ``coverage``: each account's CloudTrail coverage, as its root-activity finding found it."""
+    found: dict[str, Any] = {}
+    for account in report.accounts:
+        for finding in account.findings:
+            covered = finding.evidence.get("coverage") if finding.check_id == COVERAGE_CHECK else None
+            if isinstance(covered, dict):
+                found[account.account_id] = covered
+    return found
 
 
 def _finding(finding: Finding) -> dict[str, Any]:

@@ -14,6 +14,8 @@ from rich.text import Text
 
 from rootguard.model.findings import AuditReport, Finding, Status
 from rootguard.model.timestamps import format_timestamp
+from rootguard.report.coverage import coverage_line
+from rootguard.report.json_report import coverage_by_account
 
 STYLES = {
     Status.PASS: "bold green",
@@ -59,6 +61,9 @@ def render_table(report: AuditReport, *, color: bool = False, width: int = 120) 
                 _details(finding),
             )
         console.print(table)
+        covered = coverage_by_account(report).get(account.account_id)
+        if covered is not None:
+            console.print(Text(visible(coverage_line(covered)), style="" if covered.get("complete") else "yellow"))
     console.print()
     console.print(_summary(report))
     return buffer.getvalue()
