@@ -174,13 +174,18 @@ def _uncovered(covered: Coverage, period: str) -> str:
     regions = sorted({region.region for region in covered.regions if not region.complete})
     parts = []
     if gaps:
-        total = sum(((gap.end - gap.start) for _, gap in gaps), start=timedelta())
+        totals: dict[str, timedelta] = {}
+        for region, gap in gaps:
+            totals[region] = totals.get(region, timedelta()) + (gap.end - gap.start)
+        most = max(totals.values())
+        amount = span(most) if most else "moments"
+        total = f"{amount} in all" if len(totals) == 1 else f"up to {amount} in one Region"
         longest = sorted(gaps, key=lambda item: item[1].start - item[1].end)[:SHOWN_SPANS]
         shown = "; ".join(
             f"{region} {format_timestamp(gap.start)} to {format_timestamp(gap.end)}" for region, gap in longest
         )
         more = f" and {len(gaps) - SHOWN_SPANS} more" if len(gaps) > SHOWN_SPANS else ""
-        parts.append(f"{len(gaps)} uncovered span(s), {span(total) if total else 'moments'} in all ({shown}{more})")
+        parts.append(f"{len(gaps)} uncovered span(s), {total} ({shown}{more})")
     if unread:
         shown = "; ".join(f"{item.path}: {item.reason}" for item in unread[:SHOWN_SPANS])
         more = f" and {len(unread) - SHOWN_SPANS} more" if len(unread) > SHOWN_SPANS else ""
