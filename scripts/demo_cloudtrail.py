@@ -10,6 +10,17 @@ What a reader of `rootguard activity --demo` should find:
 - sandbox (109876543210): the approved break-glass sign-in of 2026-11-06 (CHG-1042) to activate IAM
   access to billing; the AssumeRoot session's DeleteBucketPolicy; an IAM user called "root" (a decoy).
 Around them, ordinary role and user traffic, so the root records are needles in a haystack.
+
+The two accounts hold CloudTrail in the two forms a bundle has it, and so show both sides of coverage
+(contract §7 ``coverage``):
+- prod keeps a copy of the trail's S3 archive: one log file a day per Region, no digest files. Nothing
+  proves the hours between deliveries were quiet, so its coverage is incomplete (its root use is found
+  and FAILs all the same);
+- the sandbox holds what ``rootguard collect`` stores: LookupEvents answers to the three questions
+  (``root``, ``console-login``, ``assume-root``) in each enabled Region (us-east-1, eu-west-1), asked
+  for the 90 days before collection, as ``aws cloudtrail lookup-events --output json`` prints them.
+  They cover the whole window, so its "no unapproved root activity" is a PASS. The IAM user called
+  "root" answers the ``root`` question too: event history matches user names, not identities.
 """
 
 from __future__ import annotations
@@ -308,10 +319,62 @@ def delivered_files(account: str, records: list[dict[str, Any]]) -> dict[str, by
     return out
 
 
-def demo_cloudtrail() -> dict[str, bytes]:
+COLLECTED_AT = _t("2026-11-20T12:00:00Z")
+SANDBOX_REGIONS = ("eu-west-1", "us-east-1")
+"""The sandbox's enabled Regions: the Region folders of its bundle."""
+QUESTIONS = (
+    ("root", lambda item: _username(item) == "root"),
+    ("console-login", lambda item: item["eventName"] == "ConsoleLogin"),
+    ("assume-root", lambda item: item["eventName"] == "AssumeRoot"),
+)
+
+
+def _username(item: dict[str, Any]) -> str:
+    """The user name event history shows: "root" for the root user, else the IAM user or role session."""
+    identity = item["userIdentity"]
+    if identity["type"] == "Root":
+        return "root"
+    if identity["type"] == "IAMUser":
+        return str(identity.get("userName", ""))
+    return str(identity["arn"].rsplit("/", 1)[-1])
+
+
+def lookup_answers(account: str, records: list[dict[str, Any]]) -> dict[str, Any]:
+    """What ``rootguard collect`` stores: every question in every enabled Region, newest event first, over
+    the 90 days LookupEvents keeps before collection."""
+    since = COLLECTED_AT - timedelta(days=90)
+    kept = [item for item in records if since <= _t(item["eventTime"]) <= COLLECTED_AT]
+    kept.sort(key=lambda item: (item["eventTime"], item["eventID"]), reverse=True)
+    out: dict[str, Any] = {}
+    for region in SANDBOX_REGIONS:
+        for question, asks in QUESTIONS:
+            events = [_event(item) for item in kept if item["awsRegion"] == region and asks(item)]
+            out[f"{account}/cloudtrail-logs/lookup-events/{region}/{question}.json"] = {"Events": events}
+    return out
+
+
+def _event(item: dict[str, Any]) -> dict[str, Any]:
+    """One LookupEvents event as the AWS CLI prints it (dates as text)."""
+    event: dict[str, Any] = {
+        "EventId": item["eventID"],
+        "EventName": item["eventName"],
+        "ReadOnly": "true" if item.get("readOnly") else "false",
+        "EventTime": _t(item["eventTime"]).isoformat(),
+        "EventSource": item["eventSource"],
+        "Username": _username(item),
+        "Resources": [],
+        "CloudTrailEvent": json.dumps(item, separators=(",", ":")),
+    }
+    key = item["userIdentity"].get("accessKeyId")
+    if key:
+        event["AccessKeyId"] = key
+    return event
+
+
+def demo_cloudtrail() -> dict[str, Any]:
     # Ninety days of logs before collection, so the default 90-day window is covered from its first day.
     start = _t("2026-08-22T00:00:00Z")
-    files: dict[str, bytes] = {}
+    files: dict[str, Any] = {}
     files.update(delivered_files(PROD, prod_root() + noise(PROD, start, 91, 10)))
-    files.update(delivered_files(SANDBOX, sandbox_root() + noise(SANDBOX, start, 91, 4)))
+    files.update(lookup_answers(SANDBOX, sandbox_root() + noise(SANDBOX, start, 91, 4)))
     return files
