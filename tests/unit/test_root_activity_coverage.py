@@ -372,3 +372,38 @@ def test_a_digest_named_in_a_bundle_keeps_its_region() -> None:
     )
     outcome = run(builder)
     assert [r["region"] for r in outcome.evidence["coverage"]["regions"]] == ["eu-west-1"]
+
+
+def test_coverage_messages_keep_the_message_rules(tmp_path: Path, capsys: Any) -> None:
+    """MANUAL messages about coverage claim no more than the evidence (tests/message_rules.py)."""
+    from message_rules import message_problems
+
+    builder = AccountBuilder().no_cloudtrail()
+    deliver(builder, AS_OF - timedelta(days=3), AS_OF - timedelta(days=2))
+    deliver(builder, AS_OF - timedelta(hours=20), AS_OF, region="eu-west-1")
+    lookups(builder, regions=("us-east-1",), next_token=("us-east-1", "root"))
+    out = builder.write(tmp_path / "b")
+    main(["audit", "--evidence", str(out), "--format", "json", "--window", "7"])
+    report = json.loads(capsys.readouterr().out)
+    [finding] = [f for f in report["accounts"][0]["findings"] if f["check_id"] == "root-activity"]
+    assert finding["status"] == "MANUAL"
+    assert message_problems(report) == []
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        lambda c: c.update(complete="yes"),
+        lambda c: c["regions"][0].pop("uncovered"),
+        lambda c: c["regions"][0]["covered"].append({"start": "2026-11-20"}),
+        lambda c: c["regions"][0]["unread"].append({"path": "x"}),
+    ],
+    ids=["complete-as-text", "no-uncovered", "date-for-timestamp", "unread-without-reason"],
+)
+def test_the_coverage_schema_is_not_vacuous(breakage: Any, tmp_path: Path, capsys: Any) -> None:
+    out = covered().write(tmp_path / "b")
+    main(["activity", "--evidence", str(out), "--format", "json"])
+    document = json.loads(capsys.readouterr().out)
+    breakage(document["coverage"])
+    schema = json.loads((DOCS / "activity.schema.json").read_text())
+    assert list(Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER).iter_errors(document))

@@ -28,10 +28,12 @@ delivers events minutes after they happen, so the last minutes before any as-of 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from operator import itemgetter
 
 from rootguard.model.activity import (
     DELIVERY_CADENCE,
@@ -113,12 +115,15 @@ class _Group:
 
 @dataclass(frozen=True)
 class _Anchor:
-    """Time some evidence vouches for (a point for a delivered log file)."""
+    """Time some evidence vouches for (a run of deliveries, a digest's hour, a LookupEvents period)."""
 
     start: datetime
     end: datetime
     kind: str
     label: str
+    """What starts it, for a reason that names what follows a gap."""
+    last: str = ""
+    """What ends it, for a reason that names what precedes a gap (``label`` when empty)."""
 
 
 @dataclass(frozen=True)
@@ -234,22 +239,39 @@ class _Region:
 
     # Delivered log files
 
-    def _logs(self, logs: Sequence[DeliveredLog], governed: list[Span]) -> None:
+    def _logs(self, logs: Sequence[DeliveredLog], excluded: list[Span]) -> None:
+        """Deliveries outside ``excluded`` (digests' hours, time a chain claims) as runs of deliveries at most the
+        tolerance apart (the sweep then bridges a run to other evidence and to the period's ends); a file not
+        read whole leaves the time since the delivery before it as a hole. One pass, cheap per file: an
+        archive has a file every few minutes per Region."""
+        tolerance = self.tolerance
+        spans = _union(excluded)
+        starts = [item.start for item in spans]
+        run: list[DeliveredLog] = []  # the first and the last delivery of the current run
         previous: datetime | None = None
-        for log in sorted(logs, key=lambda item: (item.delivered, item.path)):
-            inside = any(hour.start <= log.delivered <= hour.end for hour in governed)
-            if not log.whole and not inside:
-                start = previous if previous is not None and log.delivered - previous <= self.tolerance else None
-                self.holes.append(
-                    Uncovered(
-                        start or log.delivered - DELIVERY_CADENCE,
-                        log.delivered,
-                        f"{_name(log.path)} could not be read whole",
-                    )
-                )
-            elif log.whole and not inside:
-                self.anchors.append(_Anchor(log.delivered, log.delivered, LOG_FILES, _name(log.path)))
-            previous = log.delivered
+        for log in sorted(logs, key=_DELIVERED):
+            at = log.delivered
+            if spans and _within(at, spans, starts):
+                previous = at
+                continue
+            if not log.whole:
+                start = previous if previous is not None and at - previous <= tolerance else at - DELIVERY_CADENCE
+                self.holes.append(Uncovered(start, at, f"{_name(log.path)} could not be read whole"))
+                previous = at
+                continue
+            if run and (at - run[-1].delivered > tolerance or (spans and _crosses(run[-1].delivered, at, starts))):
+                self._run(run)
+                run = []
+            if not run:
+                run = [log, log]
+            run[-1] = log
+            previous = at
+        if run:
+            self._run(run)
+
+    def _run(self, run: list[DeliveredLog]) -> None:
+        first, last = run[0], run[-1]
+        self.anchors.append(_Anchor(first.delivered, last.delivered, LOG_FILES, _name(first.path), _name(last.path)))
 
     # LookupEvents
 
@@ -317,7 +339,7 @@ class _Region:
                 end = min(max(anchor.end, start), window.end)
                 covered.append(Span(start, end))
                 if end > cursor:
-                    cursor, before = end, anchor.label
+                    cursor, before = end, anchor.last or anchor.label
             if cursor >= window.end:
                 break
         return _union(covered), uncovered
@@ -339,6 +361,22 @@ class _Region:
             f"nothing was delivered for {length} (between {before} and {after.label}): without digest files a quiet "
             "Region cannot be told from missing log files"
         )
+
+
+_DELIVERED = itemgetter(3, 0)
+"""A delivered log file's delivery time, then its path."""
+
+
+def _within(moment: datetime, spans: list[Span], starts: list[datetime]) -> bool:
+    """Whether ``moment`` lies in one of ``spans`` (disjoint, sorted; ``starts`` their starts)."""
+    index = bisect_right(starts, moment) - 1
+    return index >= 0 and moment <= spans[index].end
+
+
+def _crosses(after: datetime, before: datetime, starts: list[datetime]) -> bool:
+    """Whether one of the spans starts strictly between two deliveries."""
+    index = bisect_right(starts, after)
+    return index < len(starts) and starts[index] < before
 
 
 def _name(path: str) -> str:

@@ -296,7 +296,7 @@ def _relative(scan: TrailScan, root: Path) -> TrailScan:
         root_records=tuple(TrailRecord(r.record, rel(r.source)) for r in scan.root_records),
         skipped=tuple(SkippedSource(rel(s.path), s.reason) for s in scan.skipped),
         reads=TrailReads(
-            logs=tuple(replace(log, path=rel(log.path)) for log in reads.logs),
+            logs=tuple(log._replace(path=rel(log.path)) for log in reads.logs),
             digests=tuple(replace(digest, path=rel(digest.path)) for digest in reads.digests),
             lookups=tuple(replace(answer, path=rel(answer.path)) for answer in reads.lookups),
             lookup_regions=reads.lookup_regions,

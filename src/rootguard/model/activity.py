@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from rootguard.model.approvals import Approval
 from rootguard.model.findings import Severity
@@ -57,12 +57,12 @@ class SkippedSource:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class DeliveredLog:
+class DeliveredLog(NamedTuple):
     """A log file named as CloudTrail delivers it: ``<account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<unique>…``.
 
     The stamp is when it was delivered; it holds records written at any time before that
     ("CloudTrail log file name format"). ``whole``: read without a problem (else it is in ``skipped``).
+    A named tuple: one is made per file read, in the scan's hot path.
     """
 
     path: str

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from rootguard.model.activity import DeliveredLog, Digest, ListedLog, LookupAnswer, TrailReads
@@ -78,14 +79,16 @@ def reads_of(
     undated: int,
 ) -> TrailReads:
     delivered = []
+    moments: dict[str, datetime | None] = {}  # files of many Regions and accounts share delivery minutes
     for path, account, region, stamp, whole in logs:
-        moment = stamp_time(stamp)
+        moment = moments[stamp] if stamp in moments else moments.setdefault(stamp, stamp_time(stamp))
         if moment is None:
             undated += whole
         else:
             delivered.append(DeliveredLog(path, account, region, moment, whole))
+    delivered.sort(key=_log_order)
     return TrailReads(
-        logs=tuple(sorted(delivered, key=lambda log: (log.account, log.region, log.delivered, log.path))),
+        logs=tuple(delivered),
         digests=tuple(sorted((digest_of(path, raw) for path, raw in digests), key=_digest_order)),
         lookups=tuple(
             LookupAnswer(path, start=_time(raw.start), end=_time(raw.end), more_pages=raw.more_pages)
@@ -116,6 +119,10 @@ def digest_of(path: str, raw: RawDigest) -> Digest:
         logs=tuple(ListedLog(base_name(name), _time(oldest), _time(newest)) for name, oldest, newest in raw.logs),
         backfill=backfill,
     )
+
+
+_log_order = itemgetter(1, 2, 3, 0)
+"""Account, Region, delivery time, path."""
 
 
 def _digest_order(digest: Digest) -> tuple[str, str, bool, datetime | str, str]:
