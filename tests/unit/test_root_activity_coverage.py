@@ -52,6 +52,11 @@ def archive(every: timedelta = timedelta(minutes=5)) -> AccountBuilder:
     return builder
 
 
+def undated() -> AccountBuilder:
+    """CloudTrail evidence made of one ``{"Records": []}`` file whose name carries no delivery stamp."""
+    return AccountBuilder().no_cloudtrail().cloudtrail()
+
+
 def uncovered(outcome: Outcome) -> list[dict[str, str]]:
     return [gap for region in outcome.evidence["coverage"]["regions"] for gap in region["uncovered"]]
 
@@ -116,7 +121,7 @@ def test_every_region_read_must_be_covered() -> None:
 
 def test_inputs_that_say_nothing_about_time_are_not_a_pass() -> None:
     """A `{"Records": []}` file with no delivery stamp in its name vouches for no time at all."""
-    outcome = run(AccountBuilder(), window=90)
+    outcome = run(undated(), window=90)
     assert outcome.status is Status.MANUAL
     assert "none of the 1 input(s) read says which time it covers" in outcome.message
     assert outcome.evidence["coverage"]["undated_inputs"] == 1
@@ -322,7 +327,7 @@ def test_a_damaged_gzip_without_root_use_is_never_a_pass(tmp_path: Path, capsys:
 # `rootguard activity` and the reports ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("builder", "code"), [(covered, 0), (AccountBuilder, 3)])
+@pytest.mark.parametrize(("builder", "code"), [(covered, 0), (undated, 3)], ids=["covered", "undated"])
 def test_activity_exits_0_only_when_the_period_is_covered(builder: Any, code: int, tmp_path: Path, capsys: Any) -> None:
     out = builder().write(tmp_path / "b")
     assert main(["activity", "--evidence", str(out), "--format", "json"]) == code
