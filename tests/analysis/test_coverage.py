@@ -289,6 +289,15 @@ def test_an_enabled_region_without_an_answer_is_unread() -> None:
     assert missing.path == f"{ACCOUNT}/cloudtrail-logs/lookup-events/eu-west-1/"
 
 
+def test_an_enabled_region_needs_some_evidence() -> None:
+    reads = TrailReads(logs=tuple(every(T0, T1)), regions=((ACCOUNT, "us-east-1"), (ACCOUNT, "eu-west-1")))
+    found = cover(reads)
+    assert {r.region: r.complete for r in found.regions} == {"eu-west-1": False, "us-east-1": True}
+    assert found.regions[0].uncovered[0].reason.startswith("no CloudTrail evidence for this enabled Region")
+    both = TrailReads(logs=(*every(T0, T1), *every(T0, T1, region="eu-west-1")), regions=reads.regions)
+    assert cover(both).complete
+
+
 def test_a_next_token_outside_the_layout_is_unread_evidence() -> None:
     found = cover(
         TrailReads(logs=tuple(every(T0, T1)), lookups=(LookupAnswer("export.json", more_pages=True),)),

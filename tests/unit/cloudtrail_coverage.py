@@ -178,3 +178,12 @@ def lookup_event(item: dict[str, Any]) -> dict[str, Any]:
 def covered(builder: AccountBuilder | None = None) -> AccountBuilder:
     """The builder's default CloudTrail evidence replaced by LookupEvents answers covering its window."""
     return lookups((builder or AccountBuilder()).no_cloudtrail())
+
+
+def home_only(builder: AccountBuilder | None = None) -> AccountBuilder:
+    """An account whose only enabled Region is us-east-1 (its other Region folders dropped), without
+    CloudTrail evidence yet: every enabled Region must be covered by some evidence."""
+    found = (builder or AccountBuilder()).no_cloudtrail()
+    for path in [p for p in found.documents if p.split("/")[1] not in ("global", "cloudtrail-logs", HOME)]:
+        found.without(path)
+    return found

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from cloudtrail_coverage import covered, deliver
+from cloudtrail_coverage import covered, deliver, home_only
 
 from builders import AS_OF, AccountBuilder, approval, context, trail_record
 from rootguard.checks.root_activity import root_activity
@@ -136,13 +136,13 @@ def test_window_longer_than_lookup_events_reach_is_an_error_not_a_pass() -> None
 
 def test_archives_are_not_limited_to_ninety_days() -> None:
     """Delivered log files reach as far back as the archive does: 100 days of hourly deliveries pass."""
-    builder = AccountBuilder().no_cloudtrail()
+    builder = home_only()
     deliver(builder, AS_OF - timedelta(days=100), AS_OF, every=timedelta(hours=1))
     assert run(builder, window=100).status is Status.PASS
 
 
 def late_archive() -> AccountBuilder:
-    builder = AccountBuilder().no_cloudtrail()
+    builder = home_only()
     deliver(builder, AS_OF - timedelta(days=5, hours=11, minutes=55), AS_OF, every=timedelta(minutes=30))
     return builder
 

@@ -26,6 +26,7 @@ from cloudtrail_coverage import (
     digest_chain,
     digest_document,
     digest_key,
+    home_only,
     log_key,
     lookups,
 )
@@ -47,7 +48,7 @@ def run(builder: AccountBuilder, window: int = 1, as_of: Any = AS_OF) -> Outcome
 
 
 def archive(every: timedelta = timedelta(minutes=5)) -> AccountBuilder:
-    builder = AccountBuilder().no_cloudtrail()
+    builder = home_only()
     deliver(builder, DAY, AS_OF, every=every)
     return builder
 
@@ -76,7 +77,7 @@ def test_deliveries_every_five_minutes_cover_the_window() -> None:
 
 
 def test_a_two_hour_hole_in_the_deliveries_is_not_a_pass() -> None:
-    builder = AccountBuilder().no_cloudtrail()
+    builder = home_only()
     deliver(builder, DAY, DAY + timedelta(hours=6))
     deliver(builder, DAY + timedelta(hours=8), AS_OF)
     outcome = run(builder)
@@ -90,7 +91,7 @@ def test_a_two_hour_hole_in_the_deliveries_is_not_a_pass() -> None:
 
 @pytest.mark.parametrize(("minutes", "status"), [(60, Status.PASS), (61, Status.MANUAL)])
 def test_the_quiet_tolerance_is_one_hour_between_deliveries(minutes: int, status: Status) -> None:
-    builder = AccountBuilder().no_cloudtrail()
+    builder = home_only()
     deliver(builder, DAY, DAY + timedelta(hours=6))
     deliver(builder, DAY + timedelta(hours=6, minutes=minutes), AS_OF)
     assert run(builder).status is status
@@ -98,7 +99,7 @@ def test_the_quiet_tolerance_is_one_hour_between_deliveries(minutes: int, status
 
 @pytest.mark.parametrize(("minutes", "status"), [(30, Status.PASS), (75, Status.MANUAL)])
 def test_evidence_that_ends_before_the_window_does(minutes: int, status: Status) -> None:
-    builder = AccountBuilder().no_cloudtrail()
+    builder = home_only()
     deliver(builder, DAY, AS_OF - timedelta(minutes=minutes))
     outcome = run(builder)
     assert outcome.status is status
@@ -119,16 +120,36 @@ def test_every_region_read_must_be_covered() -> None:
     assert "in eu-west-1:" in outcome.message
 
 
+def test_an_enabled_region_without_any_evidence_is_not_a_pass() -> None:
+    """The bundle's Region folders are its enabled Regions. A Region that left no log file, digest or answer
+    at all (a single-Region trail, a folder not copied) is where root activity cannot be ruled out."""
+    builder = AccountBuilder().no_cloudtrail()  # enabled: us-east-1 and eu-west-1
+    deliver(builder, DAY, AS_OF)
+    outcome = run(builder)
+    assert outcome.status is Status.MANUAL
+    [gap] = uncovered(outcome)
+    assert (gap["start"], gap["end"]) == ("2026-11-19T12:00:00Z", "2026-11-20T12:00:00Z")
+    assert gap["reason"].startswith("no CloudTrail evidence for this enabled Region")
+    deliver(builder, DAY, AS_OF, region="eu-west-1")
+    assert run(builder).status is Status.PASS
+
+
 def test_inputs_that_say_nothing_about_time_are_not_a_pass() -> None:
     """A `{"Records": []}` file with no delivery stamp in its name vouches for no time at all."""
     outcome = run(undated(), window=90)
     assert outcome.status is Status.MANUAL
-    assert "none of the 1 input(s) read says which time it covers" in outcome.message
+    assert "1 input(s) read say nothing about the time they cover" in outcome.message
     assert outcome.evidence["coverage"]["undated_inputs"] == 1
+    alone = AccountBuilder().no_cloudtrail()  # and no Region folder either
+    for path in [p for p in alone.documents if p.split("/")[1] not in ("global", "cloudtrail-logs")]:
+        alone.without(path)
+    outcome = run(alone.cloudtrail(), window=90)
+    assert outcome.status is Status.MANUAL
+    assert "none of the 1 input(s) read says which time it covers" in outcome.message
 
 
 def test_found_root_use_fails_however_little_is_covered() -> None:
-    builder = AccountBuilder().no_cloudtrail()
+    builder = home_only()
     deliver(
         builder,
         DAY + timedelta(hours=3),
@@ -146,7 +167,7 @@ def test_found_root_use_fails_however_little_is_covered() -> None:
 
 def test_hourly_digests_prove_a_quiet_day() -> None:
     """No log file at all, but a digest for every hour: each says nothing was delivered. PASS."""
-    builder = AccountBuilder().no_cloudtrail()
+    builder = home_only()
     digest_chain(builder, DAY - timedelta(hours=1), 25)
     outcome = run(builder)
     assert outcome.status is Status.PASS
@@ -154,14 +175,14 @@ def test_hourly_digests_prove_a_quiet_day() -> None:
 
 
 def test_a_quiet_day_without_digests_is_not_a_pass() -> None:
-    builder = AccountBuilder().no_cloudtrail()
+    builder = home_only()
     deliver(builder, DAY, AS_OF, every=timedelta(hours=12))
     assert run(builder).status is Status.MANUAL
 
 
 def test_a_missing_digest_hour_is_uncovered_even_within_the_tolerance() -> None:
     """A one-hour gap between two digests of a chain is a missing digest, not quiet time."""
-    builder = AccountBuilder().no_cloudtrail()
+    builder = home_only()
     keys = digest_chain(builder, DAY - timedelta(hours=1), 25, skip=(10,))
     outcome = run(builder)
     assert outcome.status is Status.MANUAL
@@ -174,7 +195,7 @@ def test_a_missing_digest_hour_is_uncovered_even_within_the_tolerance() -> None:
 
 @pytest.mark.parametrize("present", [True, False])
 def test_a_log_file_a_digest_lists_must_be_there(present: bool) -> None:
-    builder = AccountBuilder().no_cloudtrail()
+    builder = home_only()
     delivered = DAY + timedelta(hours=3, minutes=5)
     key = log_key(delivered)
     if present:
@@ -192,7 +213,7 @@ def test_a_log_file_a_digest_lists_must_be_there(present: bool) -> None:
 
 
 def test_a_listed_log_file_that_cannot_be_read_is_an_error() -> None:
-    builder = AccountBuilder().no_cloudtrail()
+    builder = home_only()
     delivered = DAY + timedelta(hours=3, minutes=5)
     key = log_key(delivered)
     builder.cloudtrail_document(key, {"Error": {"Code": "AccessDenied", "Message": "no"}})
@@ -204,7 +225,7 @@ def test_a_listed_log_file_that_cannot_be_read_is_an_error() -> None:
 
 def test_a_restarted_chain_leaves_the_time_before_it_to_the_log_files() -> None:
     """A starting digest after validation was off: that time is proven by log files, or not at all."""
-    builder = AccountBuilder().no_cloudtrail()
+    builder = home_only()
     digest_chain(builder, DAY - timedelta(hours=1), 9)
     digest_chain(builder, DAY + timedelta(hours=12), 12)  # a starting digest: no previous digest
     assert run(builder).status is Status.MANUAL
@@ -215,10 +236,10 @@ def test_a_restarted_chain_leaves_the_time_before_it_to_the_log_files() -> None:
 def test_the_first_digest_of_a_chain_that_goes_back_further() -> None:
     """The first digest read names a previous one: within the tolerance of the window's start that is the
     period's edge; further in, the chain's missing digests leave the time uncovered."""
-    near = AccountBuilder().no_cloudtrail()
+    near = home_only()
     digest_chain(near, DAY + timedelta(minutes=1, seconds=31), 24, starting=False)
     assert run(near, as_of=AS_OF + timedelta(minutes=1, seconds=31)).status is Status.PASS
-    far = AccountBuilder().no_cloudtrail()
+    far = home_only()
     deliver(far, DAY, DAY + timedelta(hours=3))  # log files do not stand in for a chain's missing digests
     digest_chain(far, DAY + timedelta(hours=3), 21, starting=False)
     outcome = run(far)
@@ -289,7 +310,7 @@ def test_stored_answers_end_at_collection(later: timedelta, status: Status) -> N
 
 def damaged(tmp_path: Path, records: list[dict[str, Any]]) -> Path:
     """A bundle whose one log file lost its last bytes (a cut copy)."""
-    builder = AccountBuilder().no_cloudtrail()
+    builder = home_only()
     out = builder.write(tmp_path / "b")
     data = gzip.compress(json.dumps({"Records": records}).encode(), mtime=0)
     path = out / ACCOUNT / "cloudtrail-logs" / log_key(AS_OF - timedelta(hours=2))
@@ -339,7 +360,7 @@ def test_activity_exits_0_only_when_the_period_is_covered(builder: Any, code: in
 
 
 def test_activity_table_says_what_is_covered(tmp_path: Path, capsys: Any) -> None:
-    out = AccountBuilder().no_cloudtrail()
+    out = home_only()
     deliver(out, AS_OF - timedelta(days=1), AS_OF - timedelta(hours=6))
     bundle = out.write(tmp_path / "b")
     assert main(["activity", "--evidence", str(bundle), "--since", "1"]) == 3
@@ -371,19 +392,20 @@ def test_a_report_without_coverage_still_follows_the_schemas() -> None:
 
 
 def test_a_digest_named_in_a_bundle_keeps_its_region() -> None:
-    builder = AccountBuilder().no_cloudtrail()
+    builder = home_only()
     builder.cloudtrail_document(
         digest_key(AS_OF, "eu-west-1"), digest_document(AS_OF - timedelta(hours=1), AS_OF, None, region="eu-west-1")
     )
     outcome = run(builder)
-    assert [r["region"] for r in outcome.evidence["coverage"]["regions"]] == ["eu-west-1"]
+    regions = {r["region"]: r for r in outcome.evidence["coverage"]["regions"]}
+    assert regions["eu-west-1"]["sources"] == ["digests"]
 
 
 def test_coverage_messages_keep_the_message_rules(tmp_path: Path, capsys: Any) -> None:
     """MANUAL messages about coverage claim no more than the evidence (tests/message_rules.py)."""
     from message_rules import message_problems
 
-    builder = AccountBuilder().no_cloudtrail()
+    builder = home_only()
     deliver(builder, AS_OF - timedelta(days=3), AS_OF - timedelta(days=2))
     deliver(builder, AS_OF - timedelta(hours=20), AS_OF, region="eu-west-1")
     lookups(builder, regions=("us-east-1",), next_token=("us-east-1", "root"))

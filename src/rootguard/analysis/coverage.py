@@ -83,6 +83,8 @@ def coverage(
             groups[answer.account, answer.region].lookups.append(answer)
         elif answer.more_pages and (account is None or answer.account in ("", account)):
             unread.append(Unread(answer.path, _NEXT_TOKEN))
+    for pair in reads.regions:
+        groups[pair].enabled = True
     for pair in reads.lookup_regions:
         groups[pair].expected = True
         groups[pair].folder = next(
@@ -109,6 +111,8 @@ class _Group:
     lookups: list[LookupAnswer] = field(default_factory=list)
     expected: bool = False
     """An enabled Region LookupEvents had to answer for."""
+    enabled: bool = False
+    """A Region known to be enabled: with no evidence at all, it is uncovered."""
     folder: str = ""
     """Where the account's LookupEvents answers are (``…/lookup-events/``), to name a missing Region's."""
 
@@ -348,6 +352,11 @@ class _Region:
         if chained:
             return chained[0].reason
         if not self.anchors:
+            if not (self.group.logs or self.group.digests or self.group.lookups or self.unread):
+                return (
+                    "no CloudTrail evidence for this enabled Region (no log file, digest file or LookupEvents "
+                    "answer): root activity there cannot be ruled out"
+                )
             return "nothing read covers this Region" + (" (see unread)" if self.unread else "")
         length = span(gap.end - gap.start)
         first, last = before == _START, after.kind == ""

@@ -186,6 +186,8 @@ def _uncovered(covered: Coverage, period: str) -> str:
         )
         more = f" and {len(gaps) - SHOWN_SPANS} more" if len(gaps) > SHOWN_SPANS else ""
         parts.append(f"{len(gaps)} uncovered span(s), {total} ({shown}{more})")
+    if covered.undated:
+        parts.append(f"{covered.undated} input(s) read say nothing about the time they cover")
     if unread:
         shown = "; ".join(f"{item.path}: {item.reason}" for item in unread[:SHOWN_SPANS])
         more = f" and {len(unread) - SHOWN_SPANS} more" if len(unread) > SHOWN_SPANS else ""

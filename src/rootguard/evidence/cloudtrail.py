@@ -237,9 +237,10 @@ def with_lookup_layout(
     asked: tuple[datetime, datetime] | None = None,
 ) -> TrailScan:
     """The scan's reads with what the bundle layout says: every ``lookup-events/<region>/<question>.json``
-    as an answer of that Region and question (unanswered when it was skipped), and, when the bundle
-    holds LookupEvents evidence at all, the Regions that had to answer. Delivered log files and digests
-    keep the account their names give."""
+    as an answer of that Region and question (unanswered when it was skipped); the enabled Regions (the
+    bundle's Region folders, a ``regions.json`` list), each of which some evidence must cover; and, when
+    the bundle holds LookupEvents evidence at all, the Regions that had to answer. Delivered log files and
+    digests keep the account their names give."""
     base = f"{logs_prefix(account_id)}{LOOKUP_FOLDER}/"
     skipped = {item.path for item in scan.skipped}
     found = {answer.path: answer for answer in scan.reads.lookups}
@@ -270,6 +271,14 @@ def with_lookup_layout(
         reads,
         lookups=tuple(sorted((*answers, *found.values()), key=lambda a: a.path)),
         lookup_regions=tuple(sorted({*reads.lookup_regions, *((account_id, region) for region in expected)})),
+        regions=tuple(
+            sorted(
+                {
+                    *reads.regions,
+                    *((account_id, region) for region in (*region_folders, *(listed.regions if listed else ()))),
+                }
+            )
+        ),
     )
     return replace(scan, reads=reads)
 
@@ -300,6 +309,7 @@ def _relative(scan: TrailScan, root: Path) -> TrailScan:
             digests=tuple(replace(digest, path=rel(digest.path)) for digest in reads.digests),
             lookups=tuple(replace(answer, path=rel(answer.path)) for answer in reads.lookups),
             lookup_regions=reads.lookup_regions,
+            regions=reads.regions,
             undated=reads.undated,
         ),
     )

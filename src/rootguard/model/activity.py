@@ -124,7 +124,11 @@ class TrailReads:
     digests: tuple[Digest, ...] = ()
     lookups: tuple[LookupAnswer, ...] = ()
     lookup_regions: tuple[tuple[str, str], ...] = ()
-    """(account, Region) pairs LookupEvents had to answer for: the enabled Regions the bundle lists."""
+    """(account, Region) pairs LookupEvents had to answer for: the enabled Regions the bundle lists, when it
+    holds LookupEvents answers at all."""
+    regions: tuple[tuple[str, str], ...] = ()
+    """(account, Region) pairs known to be enabled (a bundle's Region folders): each must be covered by some
+    evidence, since a Region that left nothing at all is the one place root activity cannot be ruled out."""
     undated: int = 0
     """Inputs read that say nothing about the time they cover (no delivery stamp, digest or question)."""
 
@@ -136,6 +140,7 @@ def merge_reads(parts: Iterable[TrailReads]) -> TrailReads:
         digests=tuple(digest for part in found for digest in part.digests),
         lookups=tuple(answer for part in found for answer in part.lookups),
         lookup_regions=tuple(sorted({pair for part in found for pair in part.lookup_regions})),
+        regions=tuple(sorted({pair for part in found for pair in part.regions})),
         undated=sum(part.undated for part in found),
     )
 
