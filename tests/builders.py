@@ -128,6 +128,11 @@ def root_virtual_device(account: str = ACCOUNT, partition: str = "aws") -> dict[
 DENIED = error_document("AccessDenied", "not authorized")
 
 
+LOOKUP_REGIONS = ("us-east-1", "eu-west-1")
+LOOKUP_QUESTIONS = ("root", "console-login", "assume-root")
+"""What live collection asks LookupEvents in each enabled Region (collect/cloudtrail.py)."""
+
+
 class AccountBuilder:
     """The four documents of one account; ``None`` for a document leaves the file out."""
 
@@ -143,9 +148,16 @@ class AccountBuilder:
             CREDENTIAL_REPORT.path(account): report_document([root_cells(account, partition)]),
             ACCOUNT_SUMMARY.path(account): summary_document(),
             VIRTUAL_MFA_DEVICES.path(account): {"VirtualMFADevices": []},
-            # CloudTrail was read and held no root record.
-            f"{account}/cloudtrail-logs/trail.json": {"Records": []},
         }
+        # CloudTrail was read as live collection reads it (LookupEvents, three questions, both Regions) and
+        # held no root record: answers with no NextToken cover the whole lookback (contract §5.4).
+        self.documents.update(
+            {
+                f"{account}/cloudtrail-logs/lookup-events/{region}/{question}.json": {"Events": []}
+                for region in LOOKUP_REGIONS
+                for question in LOOKUP_QUESTIONS
+            }
+        )
         # An administrator role that can do the root-adjacent tasks; a user who gets permissions from a group.
         self.documents.update(admin_documents(account))
         # A well-kept account also alerts on root use (imported here: alerting_builders builds on this module).
@@ -192,7 +204,11 @@ class AccountBuilder:
         return self._set(f"{self.account}/cloudtrail-logs/{name}", {"Records": list(records)})
 
     def no_cloudtrail(self) -> AccountBuilder:
-        return self._set(f"{self.account}/cloudtrail-logs/trail.json", None)
+        """No CloudTrail evidence at all: every file under ``<account>/cloudtrail-logs/`` is left out."""
+        prefix = f"{self.account}/cloudtrail-logs/"
+        for path in [p for p in self.documents if p.startswith(prefix)]:
+            del self.documents[path]
+        return self
 
     def cloudtrail_document(self, name: str, document: Any) -> AccountBuilder:
         return self._set(f"{self.account}/cloudtrail-logs/{name}", document)
