@@ -26,6 +26,7 @@ from typing import Any
 from rootguard.evidence import files
 from rootguard.evidence.files import Kind, RefusedPath
 from rootguard.model.activity import LookupAnswer, SkippedSource, TrailReads, TrailRecord, TrailScan
+from rootguard.model.failures import fix_for, reason_for
 from rootguard.model.gaps import Gap, GapKind
 
 LOGS_FOLDER = "cloudtrail-logs"
@@ -71,6 +72,11 @@ def describe_error_document(document: Any) -> str | None:
     if not (isinstance(document, dict) and set(document) == {"Error"} and isinstance(document["Error"], dict)):
         return None
     error = document["Error"]
+    # The collector's Category says what is true: only a refusal is fixed by granting a permission.
+    reason = reason_for(error)
+    fix = fix_for(error, actions=LOOKUP_ACTIONS, command="aws cloudtrail lookup-events", path=LOGS_FOLDER)
+    if reason is not None and fix is not None:
+        return f"{reason.rstrip('.')}; {fix}"
     code, message = error.get("Code", "Unknown"), error.get("Message", "")
     detail = f" ({message})" if message else ""
     return f"AWS answered {code}{detail}; grant {LOOKUP_ACTIONS} and collect again"
