@@ -25,7 +25,8 @@ examples:
   rootguard activity --lookup --config rootguard.toml        window, approvals and fail_on from the file
 
 exit codes: 0 nothing unapproved · 1 unapproved human root activity (high) or root-only task (medium)
-            at or above --fail-on · 2 usage error · 3 nothing failed but some input could not be read
+            at or above --fail-on · 2 usage error · 3 nothing failed, but some input could not be read
+            or the inputs do not cover the whole period (coverage)
 """
 
 
