@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -37,6 +37,13 @@ SINCE = datetime(2026, 8, 22, 12, 0, 0, tzinfo=UTC)
 UNTIL = datetime(2026, 11, 20, 12, 0, 0, tzinfo=UTC)
 METADATA = {"RequestId": "r-1", "HTTPStatusCode": 200, "HTTPHeaders": {}, "RetryAttempts": 0}
 ROOT_QUESTION, CONSOLE_QUESTION, ASSUME_ROOT_QUESTION = QUESTIONS
+WINDOW = {"StartTime": "2026-08-22T12:00:00Z", "EndTime": "2026-11-20T12:00:00Z"}
+"""What every stored answer says it asked: SINCE and UNTIL, ISO 8601 UTC."""
+
+
+def answered(*events: dict[str, Any]) -> dict[str, Any]:
+    """A stored answer: the events as the CLI prints them, and the period asked."""
+    return {"Events": list(events), **WINDOW}
 
 
 def client_error(code: str, operation: str, message: str | None = None) -> ClientError:
@@ -134,7 +141,7 @@ def test_lookup_region_merges_every_page_and_asks_the_right_question(question: t
 
     document = lookup_region(cloudtrail_client(pages), question, SINCE, UNTIL, limiter(time))
 
-    assert document == {"Events": [as_cli_prints(event(n)) for n in ("e1", "e2", "e3", "e4")]}
+    assert document == answered(*(as_cli_prints(event(n)) for n in ("e1", "e2", "e3", "e4")))
     _, key, value = question
     first = {
         "LookupAttributes": [{"AttributeKey": key, "AttributeValue": value}],
@@ -160,7 +167,23 @@ def test_lookup_region_stores_an_empty_answer_as_an_empty_list() -> None:
         cloudtrail_client(Script({"Events": []})), ROOT_QUESTION, SINCE, UNTIL, limiter(FakeTime())
     )
 
-    assert document == {"Events": []}
+    assert document == answered()
+
+
+def test_lookup_region_stores_the_period_asked_as_the_coverage_reader_reads_it() -> None:
+    since = datetime(2026, 8, 22, 14, 30, 0, 250000, tzinfo=timezone(timedelta(hours=2)))
+    document = lookup_region(
+        cloudtrail_client(Script({"Events": []})), ROOT_QUESTION, since, UNTIL, limiter(FakeTime())
+    )
+
+    assert document["StartTime"] == "2026-08-22T12:30:00.250000Z", "UTC, fractions kept"
+    assert document["EndTime"] == "2026-11-20T12:00:00Z"
+    path = f"{ACCOUNT}/cloudtrail-logs/lookup-events/us-east-1/root.json"
+    scan = scan_documents({path: document}, ACCOUNT)
+    assert isinstance(scan, TrailScan)
+    (answer,) = scan.reads.lookups
+    assert (answer.start, answer.end) == (since, UNTIL)
+    assert answer.answered and not answer.more_pages
 
 
 def test_lookup_region_refused_stores_the_refusal() -> None:
@@ -260,8 +283,22 @@ def test_enabled_regions_drops_regions_not_opted_in() -> None:
     }
     describe = Script(answer)
 
-    assert enabled_regions(FakeEc2(describe)) == RegionListing(("af-south-1", "eu-west-1", "us-east-1"))
+    listing = enabled_regions(FakeEc2(describe))
+    assert listing == RegionListing(("af-south-1", "eu-west-1", "us-east-1"))
     assert describe.calls == [{"AllRegions": False}]
+    assert listing.document() == {
+        "Regions": [
+            region("af-south-1", "opted-in"),
+            region("eu-west-1", None),
+            region("us-east-1", "opt-in-not-required"),
+        ]
+    }, "describe-regions output of the Regions asked, as the CLI prints it"
+
+
+def test_a_region_listing_made_without_describe_regions_stores_the_names() -> None:
+    assert RegionListing(("eu-central-1",)).document() == {"Regions": [{"RegionName": "eu-central-1"}]}
+    refused = {"Error": {"Code": "UnauthorizedOperation", "Message": "no"}}
+    assert RegionListing(error=refused).document() == refused
 
 
 def test_enabled_regions_refused_is_an_error_document() -> None:
@@ -369,9 +406,14 @@ def test_lookup_root_events_asks_every_question_in_every_enabled_region(paced: l
     results = lookup_root_events(aws, since=SINCE, until=UNTIL, progress=progress)
 
     names = sorted(f"{r}/{q[0]}" for r in ("eu-west-1", "us-east-1") for q in QUESTIONS)
-    assert list(results) == names, "sorted keys, one per Region and question; ap-east-1 is not asked"
-    assert results["us-east-1/root"] == {"Events": [as_cli_prints(event("e1"))]}
-    assert all(results[name] == {"Events": []} for name in names if name != "us-east-1/root")
+    assert list(results) == sorted([*names, "regions"]), (
+        "sorted keys, one per Region and question; ap-east-1 is not asked"
+    )
+    assert results["us-east-1/root"] == answered(as_cli_prints(event("e1")))
+    assert all(results[name] == answered() for name in names if name != "us-east-1/root")
+    assert results["regions"] == {
+        "Regions": [region("eu-west-1", "opt-in-not-required"), region("us-east-1", "opt-in-not-required")]
+    }, "the Regions asked, as describe-regions printed them"
     for name, script in aws.trails.items():
         asked = [call["LookupAttributes"] for call in script.calls]
         assert asked == [[{"AttributeKey": q[1], "AttributeValue": q[2]}] for q in QUESTIONS], name
@@ -390,7 +432,8 @@ def test_lookup_root_events_with_regions_given_does_not_list_them(paced: list[Fa
 
     assert ("ec2", None) not in aws.made
     assert aws.regions.describe_regions.calls == []
-    assert list(results) == sorted(f"eu-central-1/{q[0]}" for q in QUESTIONS)
+    assert list(results) == [*sorted(f"eu-central-1/{q[0]}" for q in QUESTIONS), "regions"]
+    assert results["regions"] == {"Regions": [{"RegionName": "eu-central-1"}]}
     assert seen[-1] == (len(QUESTIONS), len(QUESTIONS))
 
 
@@ -423,7 +466,8 @@ def test_lookup_root_events_keeps_other_regions_when_one_refuses(paced: list[Fak
 
     for question in QUESTIONS:
         assert contract(results[f"eu-west-1/{question[0]}"]) == {"Error": refusal.response["Error"]}
-    assert results["us-east-1/root"] == {"Events": [as_cli_prints(event("e1"))]}
+        assert set(results[f"eu-west-1/{question[0]}"]) == {"Error"}, "a failed call stores its error document alone"
+    assert results["us-east-1/root"] == answered(as_cli_prints(event("e1")))
 
 
 def test_lookup_root_events_with_expired_credentials_stops(paced: list[FakeTime]) -> None:
@@ -461,9 +505,32 @@ def test_lookup_documents_names_the_account_of_the_credentials(paced: list[FakeT
 
     assert account == ACCOUNT
     assert sorted(documents) == sorted(
-        f"{ACCOUNT}/cloudtrail-logs/lookup-events/us-east-1/{q[0]}.json" for q in QUESTIONS
+        [
+            *(f"{ACCOUNT}/cloudtrail-logs/lookup-events/us-east-1/{q[0]}.json" for q in QUESTIONS),
+            f"{ACCOUNT}/cloudtrail-logs/lookup-events/regions.json",
+        ]
     )
     assert documents[f"{ACCOUNT}/cloudtrail-logs/lookup-events/us-east-1/root.json"]["Events"][0]["EventId"] == "e1"
+    assert documents[f"{ACCOUNT}/cloudtrail-logs/lookup-events/regions.json"] == {
+        "Regions": [region("us-east-1", None)]
+    }
+
+
+def test_a_live_collection_proves_its_coverage_from_what_it_stored(paced: list[FakeTime]) -> None:
+    """The stored answers say the period they asked and regions.json the Regions: read without ``asked``
+    (as an offline audit of the bundle reads them), every answer has its period and every Region answered."""
+    listing = {"Regions": [region("us-east-1", None), region("eu-west-1", None)]}
+    aws = FakeAws(listing, {"us-east-1": answers(), "eu-west-1": answers()})
+
+    _, documents = lookup_documents(aws, since=SINCE, until=UNTIL)
+    scan = scan_documents(json.loads(json.dumps(documents)), ACCOUNT)
+
+    assert isinstance(scan, TrailScan)
+    assert scan.skipped == ()
+    assert len(scan.reads.lookups) == 2 * len(QUESTIONS)
+    assert all((a.start, a.end) == (SINCE, UNTIL) and a.answered for a in scan.reads.lookups)
+    assert scan.reads.lookup_regions == ((ACCOUNT, "eu-west-1"), (ACCOUNT, "us-east-1"))
+    assert scan.reads.regions == ((ACCOUNT, "eu-west-1"), (ACCOUNT, "us-east-1"))
 
 
 def test_scan_documents_turns_a_stored_refusal_into_a_skipped_source_with_its_code() -> None:

@@ -60,6 +60,8 @@ LOOKUP_FILES = {
     for region in ENABLED_REGIONS
     for question in QUESTIONS
 }
+REGIONS_FILE = f"{ACCOUNT_ID}/cloudtrail-logs/lookup-events/regions.json"
+"""The Regions asked (describe-regions output), stored beside the answers: one more file read."""
 LOOKBACK = timedelta(days=90)
 
 
@@ -208,7 +210,7 @@ def assert_lookups_cover_every_enabled_region(server: MotoRoot, as_of: datetime)
 def assert_root_activity_evidence(server: MotoRoot, finding: dict[str, Any], as_of: datetime) -> None:
     """What root-activity read: six LookupEvents answers, the scenario's root events, nothing skipped."""
     evidence = finding["evidence"]
-    assert evidence["files"] == len(LOOKUP_FILES), evidence
+    assert evidence["files"] == len(LOOKUP_FILES) + 1, evidence
     assert evidence["skipped"] == []
     assert evidence["events_by_category"] == categories(server.scenario.history), finding["message"]
     assert evidence["approved"] == 0
@@ -298,7 +300,7 @@ def _details_good(server: MotoRoot, findings: dict[str, dict[str, Any]]) -> None
     activity = findings["root-activity"]["message"]
     assert activity.startswith("No unapproved human root activity between "), activity
     assert (
-        "root events seen: 1 service-invoked, 0 from AssumeRoot sessions, 0 approved (6 CloudTrail input(s) read)"
+        "root events seen: 1 service-invoked, 0 from AssumeRoot sessions, 0 approved (7 CloudTrail input(s) read)"
         in activity
     )
 
@@ -317,7 +319,7 @@ def _details_stock(server: MotoRoot, findings: dict[str, dict[str, Any]]) -> Non
     # 90 days event history keeps (the window), so PASS, not ERROR.
     activity = findings["root-activity"]["message"]
     assert activity.startswith("CloudTrail records no root activity between "), activity
-    assert activity.endswith("(6 CloudTrail input(s) read)."), activity
+    assert activity.endswith("(7 CloudTrail input(s) read)."), activity
 
 
 ASSERT_DETAILS = {
@@ -468,7 +470,7 @@ class TestLookup:
         as_of = datetime.fromisoformat(document["as_of"])
         assert abs(as_of - datetime.now(UTC)) < timedelta(minutes=2), "a live run is as of now"
         assert datetime.fromisoformat(document["since"]) == as_of - timedelta(days=90)
-        assert document["sources"] == {"files": len(LOOKUP_FILES), "records": document["sources"]["records"],
+        assert document["sources"] == {"files": len(LOOKUP_FILES) + 1, "records": document["sources"]["records"],
                                        "skipped": []}  # fmt: skip
 
         events = document["events"]
@@ -533,20 +535,24 @@ class TestLookup:
     ) -> None:
         manifest = json.loads((collected / "manifest.json").read_text())
         stored = {p.relative_to(collected).as_posix() for p in collected.rglob("*.json")}
-        assert {p for p in stored if "/cloudtrail-logs/" in p} == LOOKUP_FILES
-        assert set(manifest["sha256"]) >= LOOKUP_FILES
+        assert {p for p in stored if "/cloudtrail-logs/" in p} == LOOKUP_FILES | {REGIONS_FILE}
+        assert set(manifest["sha256"]) >= LOOKUP_FILES | {REGIONS_FILE}
+        regions = json.loads((collected / REGIONS_FILE).read_text())["Regions"]
+        assert [r["RegionName"] for r in regions] == sorted(ENABLED_REGIONS)
 
         # As `aws cloudtrail lookup-events --output json` prints it: pages merged, dates as text.
         console = json.loads((collected / ACCOUNT_ID / "cloudtrail-logs/lookup-events/us-east-1/console-login.json")
                              .read_text())  # fmt: skip
-        assert set(console) == {"Events"}
+        assert set(console) == {"Events", "StartTime", "EndTime"}, "the answer says the period it asked"
+        asked = datetime.fromisoformat(console["EndTime"]) - datetime.fromisoformat(console["StartTime"])
+        assert asked == LOOKBACK
         assert [e.get("Username") for e in console["Events"]] == ["alice", "root", None], "newest first"
         for event in console["Events"]:
             datetime.fromisoformat(event["EventTime"])
             assert json.loads(event["CloudTrailEvent"])["eventID"] == event["EventId"]
         nothing = json.loads((collected / ACCOUNT_ID / "cloudtrail-logs/lookup-events/eu-west-1/assume-root.json")
                              .read_text())  # fmt: skip
-        assert nothing == {"Events": []}
+        assert nothing == {"Events": [], "StartTime": console["StartTime"], "EndTime": console["EndTime"]}
 
         offline = rootguard(
             offline_env(tmp_path), "audit", "--evidence", collected, "--format", "json", "--quiet", cwd=tmp_path
@@ -577,7 +583,7 @@ class TestLookup:
         assert document["schema"] == "rootguard/activity@1"
         collected_at = json.loads((collected / "manifest.json").read_text())["collected_at"]
         assert datetime.fromisoformat(document["as_of"]) == datetime.fromisoformat(collected_at)
-        assert document["sources"]["files"] == len(LOOKUP_FILES)
+        assert document["sources"]["files"] == len(LOOKUP_FILES) + 1
         assert document["sources"]["skipped"] == []
         # The same records, sources (bundle paths), categories and session ids as the live lookup.
         assert document["events"] == live["events"]

@@ -1,9 +1,12 @@
-"""``scan_s3`` against moto's S3: only the period's day folders are listed, failures are reported."""
+"""``scan_s3`` against moto's S3: only the period's day folders are listed (logs and digests), failures are
+reported, and what the objects say about time proves coverage as for local files."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -12,6 +15,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 from trail_records import delivered, digest, gz, insight, record, root
 
+from rootguard.cli.main import main
 from rootguard.collect import s3_logs
 from rootguard.collect.aws import MAX_ATTEMPTS, Aws
 from rootguard.errors import CredentialsError, UsageError
@@ -21,6 +25,10 @@ BUCKET = "trail-bucket"
 SINCE, UNTIL = datetime(2026, 11, 3, 6, tzinfo=UTC), datetime(2026, 11, 3, 18, tzinfo=UTC)
 ORG_ACCOUNT = "AWSLogs/o-a1b2c3d4e5/111111111111/CloudTrail/us-east-1"
 ACCOUNT = "AWSLogs/222222222222/CloudTrail/eu-west-1"
+DIGEST_KEY = (
+    "AWSLogs/222222222222/CloudTrail-Digest/eu-west-1/2026/11/03/"
+    "222222222222_CloudTrail-Digest_eu-west-1_trail_us-east-1_20261103T1200Z.json.gz"
+)
 
 
 @pytest.fixture
@@ -52,12 +60,7 @@ def archive(s3: Any) -> dict[str, str]:
             key = delivered_key(folder, day)
             s3.put_object(Bucket=BUCKET, Key=key, Body=gz(delivered([record(), hit])))
             ids[key] = hit["eventID"]
-    s3.put_object(
-        Bucket=BUCKET,
-        Key="AWSLogs/222222222222/CloudTrail-Digest/eu-west-1/2026/11/03/"
-        "222222222222_CloudTrail-Digest_eu-west-1_trail_us-east-1_20261103T1200Z.json.gz",
-        Body=gz(digest()),
-    )
+    s3.put_object(Bucket=BUCKET, Key=DIGEST_KEY, Body=gz(digest()))
     s3.put_object(
         Bucket=BUCKET,
         Key="AWSLogs/222222222222/CloudTrail-Insight/eu-west-1/2026/11/03/i.json.gz",
@@ -92,9 +95,14 @@ def test_only_the_period_day_folders_are_listed(s3: Any) -> None:
     days = [delivered_key(folder, day) for folder in (ORG_ACCOUNT, ACCOUNT) for day in (2, 3, 4)]
     assert sorted(r.source for r in found.root_records) == sorted(f"s3://{BUCKET}/{key}" for key in days)
     assert sorted(r.record["eventID"] for r in found.root_records) == sorted(ids[key] for key in days)
-    assert (found.files, found.skipped) == (6, ())
+    assert (found.files, found.skipped) == (7, ()), "six log files and the digest"
+    assert [d.path for d in found.reads.digests] == [f"s3://{BUCKET}/{DIGEST_KEY}"]
+    assert len(found.reads.logs) == 6, "every log file's delivery stamp is kept through the merge"
     day_listings = {prefix for prefix, delimiter in calls.listings if delimiter is None}
-    assert day_listings == {f"{folder}/2026/11/{day:02d}/" for folder in (ORG_ACCOUNT, ACCOUNT) for day in (2, 3, 4)}
+    digest_folders = [folder.replace("/CloudTrail/", "/CloudTrail-Digest/") for folder in (ORG_ACCOUNT, ACCOUNT)]
+    assert day_listings == {
+        f"{folder}/2026/11/{day:02d}/" for folder in (ORG_ACCOUNT, ACCOUNT, *digest_folders) for day in (2, 3, 4)
+    }, "the same Regions' and days' digest folders are listed too"
     assert {prefix for prefix, delimiter in calls.listings if delimiter == "/"} == {
         "",
         "AWSLogs/",
@@ -103,7 +111,7 @@ def test_only_the_period_day_folders_are_listed(s3: Any) -> None:
         "AWSLogs/222222222222/CloudTrail/",
     }
     assert set(calls.names) == {"s3:ListObjectsV2", "s3:GetObject"}
-    assert calls.names.count("s3:GetObject") == 6
+    assert calls.names.count("s3:GetObject") == 7
 
 
 def test_a_prefix_deep_in_the_layout_is_honoured(s3: Any) -> None:
@@ -125,7 +133,8 @@ def test_a_prefix_outside_the_layout_is_listed_whole(s3: Any) -> None:
     found = s3_logs.scan_s3(f"s3://{BUCKET}/exports", since=SINCE, until=UNTIL, aws=calls.aws())
 
     assert [r.record["eventID"] for r in found.root_records] == [hit["eventID"]]
-    assert (found.files, found.skipped) == (1, ())
+    assert (found.files, found.skipped) == (2, ()), "the record file and the digest"
+    assert [d.path for d in found.reads.digests] == [f"s3://{BUCKET}/exports/CloudTrail-Digest/d.json"]
     assert ("exports", None) in calls.listings
 
 
@@ -175,7 +184,7 @@ def test_a_denied_object_is_reported_and_the_others_still_read(s3: Any) -> None:
     assert found.skipped == (
         SkippedSource(f"s3://{BUCKET}/{denied}", "GetObject failed: AccessDenied (Access Denied)"),
     )
-    assert len(found.root_records) == 5 and found.files == 6
+    assert len(found.root_records) == 5 and found.files == 7
 
 
 def test_a_denied_listing_is_reported_never_an_empty_success(s3: Any) -> None:
@@ -213,3 +222,107 @@ def test_declared_actions_and_bad_locations() -> None:
     for bad in ("https://b/p", "s3://", "s3:///p"):
         with pytest.raises(UsageError):
             s3_logs.parse_uri(bad)
+
+
+# --- coverage through `activity --logs s3://…` ----------------------------------------------------
+
+TRAIL_ACCOUNT, REGION = "333333333333", "us-east-1"
+AS_OF = datetime(2026, 11, 3, 18, tzinfo=UTC)
+SINCE_ONE_DAY = AS_OF - timedelta(days=1)
+
+
+def log_key(moment: datetime) -> str:
+    stamp = moment.strftime("%Y%m%dT%H%MZ")
+    return (
+        f"AWSLogs/{TRAIL_ACCOUNT}/CloudTrail/{REGION}/{moment:%Y/%m/%d}/"
+        f"{TRAIL_ACCOUNT}_CloudTrail_{REGION}_{stamp}_{moment:%H%M}.json.gz"
+    )
+
+
+def digest_key(end: datetime) -> str:
+    return (
+        f"AWSLogs/{TRAIL_ACCOUNT}/CloudTrail-Digest/{REGION}/{end:%Y/%m/%d}/"
+        f"{TRAIL_ACCOUNT}_CloudTrail-Digest_{REGION}_trail_{REGION}_{end:%Y%m%dT%H%M%SZ}.json.gz"
+    )
+
+
+def put_logs(s3: Any, moments: list[datetime]) -> None:
+    for moment in moments:
+        s3.put_object(Bucket=BUCKET, Key=log_key(moment), Body=gz(delivered([record()])))
+
+
+def every_five_minutes(start: datetime, end: datetime) -> list[datetime]:
+    return [start + timedelta(minutes=5 * n) for n in range(int((end - start) / timedelta(minutes=5)) + 1)]
+
+
+def activity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> tuple[int, Any]:
+    """`rootguard activity --logs s3://BUCKET --since 1` as of AS_OF: its exit code and JSON document."""
+    monkeypatch.chdir(tmp_path)
+    code = main(["activity", "--logs", f"s3://{BUCKET}", "--since", "1", "--as-of", AS_OF.isoformat(),
+                 "--format", "json", "--quiet", "--region", "us-east-1"])  # fmt: skip
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_delivered_files_every_five_minutes_prove_the_period(
+    s3: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    put_logs(s3, every_five_minutes(SINCE_ONE_DAY, AS_OF))
+
+    code, document = activity(tmp_path, monkeypatch, capsys)
+
+    coverage = document["coverage"]
+    assert (code, document["events"], document["sources"]["skipped"]) == (0, [], []), coverage
+    assert coverage["complete"] is True
+    [region] = coverage["regions"]
+    assert (region["account_id"], region["region"], region["sources"]) == (TRAIL_ACCOUNT, REGION, ["log files"])
+
+
+def test_a_digest_chain_read_from_s3_proves_quiet_hours(
+    s3: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One log file in a day: without its digests the rest of the day would be unproven."""
+    delivered_at = datetime(2026, 11, 3, 9, 5, tzinfo=UTC)
+    put_logs(s3, [delivered_at])
+    previous: str | None = None
+    hour = SINCE_ONE_DAY - timedelta(hours=2)
+    while hour < AS_OF:
+        end = hour + timedelta(hours=1)
+        listed = [{"s3Bucket": BUCKET, "s3Object": log_key(delivered_at), "hashValue": "ab",
+                   "oldestEventTime": "2026-11-03T09:00:00Z", "newestEventTime": "2026-11-03T09:01:00Z"}]  # fmt: skip
+        body = {
+            "awsAccountId": TRAIL_ACCOUNT,
+            "digestStartTime": f"{hour:%Y-%m-%dT%H:%M:%SZ}",
+            "digestEndTime": f"{end:%Y-%m-%dT%H:%M:%SZ}",
+            "digestS3Bucket": BUCKET,
+            "digestS3Object": digest_key(end),
+            "previousDigestS3Bucket": BUCKET if previous else None,
+            "previousDigestS3Object": previous,
+            "logFiles": listed if hour <= delivered_at < end else [],
+        }
+        s3.put_object(Bucket=BUCKET, Key=digest_key(end), Body=gz(json.dumps(body).encode()))
+        previous, hour = digest_key(end), end
+
+    code, document = activity(tmp_path, monkeypatch, capsys)
+
+    coverage = document["coverage"]
+    assert (code, document["sources"]["skipped"]) == (0, []), coverage
+    assert coverage["complete"] is True
+    [region] = coverage["regions"]
+    assert "digests" in region["sources"]
+
+
+def test_a_three_hour_hole_in_the_deliveries_is_named_and_exits_3(
+    s3: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hole = (datetime(2026, 11, 3, 2, tzinfo=UTC), datetime(2026, 11, 3, 5, tzinfo=UTC))
+    put_logs(s3, [m for m in every_five_minutes(SINCE_ONE_DAY, AS_OF) if not hole[0] < m < hole[1]])
+
+    code, document = activity(tmp_path, monkeypatch, capsys)
+
+    coverage = document["coverage"]
+    assert code == 3, coverage
+    assert document["events"] == [] and document["sources"]["skipped"] == []
+    assert coverage["complete"] is False
+    [region] = coverage["regions"]
+    [gap] = region["uncovered"]
+    assert (gap["start"], gap["end"]) == ("2026-11-03T02:00:00Z", "2026-11-03T05:00:00Z"), gap

@@ -5,8 +5,11 @@ requests per second per account and Region. Reading everything would take hours 
 so rootguard asks three narrow questions per Region: events whose user name is ``root`` (how
 CloudTrail event history names the root user), every ``ConsoleLogin`` (failed root sign-ins do not
 always carry the name) and every ``AssumeRoot`` call (to recognise centralized-root sessions).
-The pages are stored exactly as ``aws cloudtrail lookup-events --output json`` prints them, one
-file per Region and question, so an offline audit reads the same records.
+The pages are stored as ``aws cloudtrail lookup-events --output json`` prints them, one file per
+Region and question, so an offline audit reads the same records; each answer also stores the period
+it asked (``StartTime``, ``EndTime``), and ``regions.json`` the Regions that were asked (as ``aws ec2
+describe-regions`` prints them) or why they could not be listed, so coverage is proven from what was
+asked rather than assumed.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +27,7 @@ from rootguard.collect.iam import caller_identity
 from rootguard.collect.regions import same_partition
 from rootguard.evidence.cloudtrail import lookup_path
 from rootguard.model.activity import LOOKUP_EVENTS_REACH
+from rootguard.model.timestamps import format_timestamp
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudtrail.client import CloudTrailClient
@@ -71,10 +75,21 @@ class RegionListing:
     """The Regions enabled for the account (sorted), or why they could not be listed (``ec2:DescribeRegions``).
 
     Exactly one of the two says something: when ``error`` is the stored error document, ``regions`` is empty.
+    ``described``: the ``describe-regions`` entries of those Regions, as the CLI prints them (empty when the
+    listing was made otherwise, e.g. from ``--regions``).
     """
 
     regions: tuple[str, ...] = ()
     error: ErrorDocument | None = None
+    described: tuple[dict[str, Any], ...] = field(default=(), compare=False)
+
+    def document(self) -> dict[str, Any]:
+        """What ``regions.json`` stores: the error document, else ``describe-regions`` output of the Regions
+        asked (an entry made of the name alone for a Region the listing has no entry for)."""
+        if self.error is not None:
+            return self.error
+        entries = {str(entry.get("RegionName")): entry for entry in self.described}
+        return {"Regions": [entries.get(name, {"RegionName": name}) for name in self.regions]}
 
 
 def enabled_regions(ec2: EC2Client, home: str | None = None) -> RegionListing:
@@ -85,22 +100,25 @@ def enabled_regions(ec2: EC2Client, home: str | None = None) -> RegionListing:
     answer = call(ec2.describe_regions, regional=True, AllRegions=False)
     if "Error" in answer:
         return RegionListing(error=answer)
-    names = sorted(
-        str(region["RegionName"])
+    enabled = {
+        str(region["RegionName"]): region
         for region in answer.get("Regions", [])
         if isinstance(region, dict)
         and isinstance(region.get("RegionName"), str)
         and region.get("OptInStatus", "opt-in-not-required") != "not-opted-in"
-    )
-    return RegionListing(same_partition(names, home) if home else tuple(names))
+    }
+    names = sorted(enabled)
+    kept = same_partition(names, home) if home else tuple(names)
+    return RegionListing(kept, described=tuple(enabled[name] for name in kept))
 
 
 def lookup_region(
     client: CloudTrailClient, question: tuple[str, str, str], since: datetime, until: datetime, limiter: RateLimiter
 ) -> Any:
-    """Every page of one question in one Region, merged as the AWS CLI merges them."""
+    """Every page of one question in one Region, merged as the AWS CLI merges them, with the period asked
+    (``StartTime``, ``EndTime``: ISO 8601 UTC); a failed call is its error document alone."""
     _, key, value = question
-    return paginate(
+    answer = paginate(
         client.get_paginator("lookup_events"),
         regional=True,
         lists=("Events",),
@@ -111,6 +129,9 @@ def lookup_region(
         EndTime=until,
         MaxResults=50,
     )
+    if not isinstance(answer, dict) or "Error" in answer:
+        return answer
+    return {**answer, "StartTime": format_timestamp(since), "EndTime": format_timestamp(until)}
 
 
 def lookup_root_events(
@@ -122,7 +143,8 @@ def lookup_root_events(
     progress: Progress | None = None,
     max_workers: int = 32,
 ) -> dict[str, Any]:
-    """``{"<region>/<question>": document}`` for every enabled Region; ``{"regions": error}`` if unlisted.
+    """``{"<region>/<question>": document}`` for every enabled Region, and ``"regions"``: the Regions asked
+    (``describe-regions`` output), or only ``{"regions": error}`` when they could not be listed.
 
     ``regions``: the listing already made (``enabled_regions``), else it is made here. Regions run in
     parallel (each has its own request budget); a Region's questions run in turn.
@@ -149,6 +171,7 @@ def lookup_root_events(
 
     with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(listing.regions)))) as pool:
         list(pool.map(run, listing.regions))
+    results["regions"] = listing.document()
     return dict(sorted(results.items()))
 
 

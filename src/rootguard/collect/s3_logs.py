@@ -1,9 +1,12 @@
 """CloudTrail archives in S3: list only the period's day folders, fetch objects concurrently, scan each.
 
-A trail delivers to ``AWSLogs/[o-…/]<account>/CloudTrail/<region>/YYYY/MM/DD/``. The accounts,
-Regions and the optional organization level are discovered by listing with ``Delimiter="/"``;
-the day folders are computed from the period (widened by a day each side) and listed in full.
-A prefix that does not follow the layout is listed whole. Digest and Insight objects are skipped.
+A trail delivers to ``AWSLogs/[o-…/]<account>/CloudTrail/<region>/YYYY/MM/DD/``, and its digest files
+(log file integrity validation) to ``…/<account>/CloudTrail-Digest/<region>/YYYY/MM/DD/``. The accounts,
+Regions and the optional organization level are discovered by listing with ``Delimiter="/"``; the day
+folders are computed from the period (widened by a day each side) and listed in full, the digest day
+folders of the same Regions and days too. A prefix that does not follow the layout is listed whole.
+Insight objects are skipped. What each object says about time (its name's delivery stamp, a digest's
+hour) is kept through the merge, so the scan's coverage is proven as for local files.
 
 Each object is one GET (objects are small; a core scans tens of thousands a second), so the
 work waits on the network: a thread pool shares one client with a connection pool as large.
@@ -22,9 +25,9 @@ from typing import TYPE_CHECKING, Any
 
 from rootguard.collect.aws import Aws, ErrorDocument, call, paginate
 from rootguard.errors import UsageError
-from rootguard.model.activity import SkippedSource, TrailRecord, TrailScan
-from rootguard.trail import is_skipped_name, merge_scans, scan_bytes
-from rootguard.trail.paths import Period
+from rootguard.model.activity import SkippedSource, TrailScan
+from rootguard.trail import merge_scans, scan_bytes
+from rootguard.trail.paths import DIGEST_FOLDER, Period, is_insight_name
 
 if TYPE_CHECKING:
     from mypy_boto3_s3.client import S3Client
@@ -69,7 +72,7 @@ def scan_s3(
     found = merge_scans([found, TrailScan(files=0, records=0, root_records=(), skipped=tuple(lister.skipped))])
     if not keys and not lister.skipped:
         none = SkippedSource(uri, "no CloudTrail objects found under this prefix for the period")
-        return TrailScan(found.files, found.records, found.root_records, (none,))
+        return TrailScan(found.files, found.records, found.root_records, (none,), reads=found.reads)
     return found
 
 
@@ -86,10 +89,10 @@ class Lister:
         return None if listed is None else [c["Prefix"] for c in listed.get("CommonPrefixes", [])]
 
     def objects(self, prefix: str) -> list[str]:
-        """Every key under ``prefix``, less folder markers, digests and Insights."""
+        """Every key under ``prefix``, less folder markers and Insights (digests are read: coverage)."""
         listed = self._listing(prefix)
         keys = (o["Key"] for o in (listed or {}).get("Contents", []))
-        return [key for key in keys if not key.endswith("/") and not is_skipped_name(key)]
+        return [key for key in keys if not key.endswith("/") and not is_insight_name(key)]
 
     def _listing(self, prefix: str, **extra: Any) -> dict[str, Any] | None:
         listed = paginate(self.client.get_paginator("list_objects_v2"), Bucket=self.bucket, Prefix=prefix, **extra)
@@ -100,7 +103,8 @@ class Lister:
 
 
 def layout_days(lister: Lister, pool: ThreadPoolExecutor, prefix: str, days: list[date]) -> list[str] | None:
-    """The day folders to list under ``prefix``, or None when it does not follow the delivery layout."""
+    """The day folders to list under ``prefix`` (each Region's log and digest folders), or None when it
+    does not follow the delivery layout."""
     located = _locate(lister, prefix)
     if located is None or isinstance(located, list):
         return located
@@ -122,7 +126,14 @@ def layout_days(lister: Lister, pool: ThreadPoolExecutor, prefix: str, days: lis
     if len(rest) > 3 or not all(part.isdigit() for part in rest):
         return None
     wanted = [day for day in days if _day_path(day).split("/")[: len(rest)] == rest]
-    return [f"{region}{_day_path(day)}/" for region in regions for day in wanted]
+    folders = [folder for region in regions for folder in (region, _digest_folder(region))]
+    return [f"{folder}{_day_path(day)}/" for folder in folders for day in wanted]
+
+
+def _digest_folder(region: str) -> str:
+    """``…/<account>/CloudTrail/<region>/`` → ``…/<account>/CloudTrail-Digest/<region>/``."""
+    trail, _, name = region.rstrip("/").rpartition("/")
+    return f"{trail.rpartition('/')[0]}/{DIGEST_FOLDER}/{name}/" if "/" in trail else f"{DIGEST_FOLDER}/{name}/"
 
 
 def _locate(lister: Lister, prefix: str) -> tuple[str, list[str]] | list[str] | None:
@@ -185,18 +196,14 @@ def _reason(operation: str, failed: ErrorDocument) -> str:
 def _fetch_all(
     pool: ThreadPoolExecutor, fetch: Callable[[str], TrailScan], keys: list[str], window: int, progress: Progress | None
 ) -> TrailScan:
-    """Fetch and scan every key with at most ``window`` requests queued, adding up as they finish."""
-    files = records = 0
-    found: list[TrailRecord] = []
-    skipped: list[SkippedSource] = []
+    """Fetch and scan every key with at most ``window`` requests queued, merged as they finish (each
+    object's reads kept: the delivery stamps and digests coverage is proven from)."""
+    scans: list[TrailScan] = []
     for done, scan in enumerate(_bounded(pool, fetch, keys, window), start=1):
-        files += scan.files
-        records += scan.records
-        found.extend(scan.root_records)
-        skipped.extend(scan.skipped)
+        scans.append(scan)
         if progress is not None:
             progress(done, len(keys))
-    return merge_scans([TrailScan(files, records, tuple(found), tuple(skipped))])
+    return merge_scans(scans)
 
 
 def _bounded(
