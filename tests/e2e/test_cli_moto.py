@@ -666,7 +666,10 @@ def test_a_region_that_refuses_lookup_events_makes_root_activity_error(tmp_path:
     skipped = activity["evidence"]["skipped"]
     assert sorted(s["path"] for s in skipped) == denied
     for item in skipped:
-        assert item["reason"].startswith(f"AWS answered AccessDeniedException ({DENIED_MESSAGE})"), item
+        # The collector's Category (denied) words the reason; a refusal is the one case a grant fixes.
+        assert item["reason"].startswith(
+            f"cloudtrail:LookupEvents access denied (AccessDeniedException): {DENIED_MESSAGE}"
+        ), item
         assert "grant cloudtrail:LookupEvents" in item["reason"]
     # us-east-1 was read: what it holds is still reported.
     assert activity["evidence"]["events_by_category"] == {"service-invoked": 1}

@@ -179,7 +179,10 @@ def test_the_deadline_cuts_a_hung_service_short_and_the_report_still_comes_out(
     assert took <= timeout + MARGIN, f"took {took:.1f} s"
     findings = {f["check_id"]: f for f in json.loads(result.stdout)["accounts"][0]["findings"]}
     assert findings["root-activity"]["status"] == "ERROR"
-    lookups = [document["Error"] for _, document in families(bundle)["lookup-events"]]
+    # regions.json (the Regions asked) is not an answer: DescribeRegions came before the hang.
+    lookups = [
+        document["Error"] for path, document in families(bundle)["lookup-events"] if not path.endswith("/regions.json")
+    ]
     assert all(error["Category"] in {"unavailable", "not-attempted"} for error in lookups)
     assert any(error.get("Cause") == "deadline" for error in lookups), lookups
     assert any(error["Code"] == "ReadTimeoutError" for error in lookups), lookups

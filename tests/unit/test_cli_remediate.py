@@ -106,7 +106,9 @@ def test_remediate_honours_the_check_selection_of_the_file(tmp_path: Path, capsy
     assert "rootguard: root-usage-alarm:" in _remediate_stderr(capsys)
 
 
-def test_remediate_reads_rootguard_variables(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_remediate_reads_rootguard_variables(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("ROOTGUARD_SKIP_CHECKS", "root-config-rules")
     err = _remediate_stderr(capsys)
     assert "rootguard: root-config-rules:" not in err

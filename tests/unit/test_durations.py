@@ -50,7 +50,9 @@ def test_whole_days(text: str, days: int) -> None:
 
 @pytest.mark.parametrize("text", ["0", "P0D", "12h", "36h", "PT1H", "ninety"])
 def test_day_settings_refuse_parts_of_days_and_zero(text: str) -> None:
-    with pytest.raises(DurationError, match=r"takes a whole number of days, such as 90, 90d or P90D \(at least 1 day\)"):
+    with pytest.raises(
+        DurationError, match=r"takes a whole number of days, such as 90, 90d or P90D \(at least 1 day\)"
+    ):
         whole_days(text)
 
 

@@ -25,7 +25,9 @@ OUTPUTS = {
 
 
 @pytest.mark.parametrize("name", sorted(OUTPUTS))
-def test_demo_output_is_unchanged(name: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_demo_output_is_unchanged(
+    name: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     main(OUTPUTS[name])
     out = capsys.readouterr().out.replace(__version__, "<version>")
