@@ -7,10 +7,9 @@ error code, so a denied Region can never read as "no root activity".
 What the evidence covers in time is worked out later (``rootguard.analysis.coverage``) from what the
 scan read; this module adds what only the bundle's layout says: which Region and question each
 LookupEvents answer is, and which Regions had to answer (every Region folder the bundle holds, the
-ones under ``lookup-events/``, and the Regions a ``regions.json`` lists). The stored answers do not
-hold the period they asked: contract §5.2 says it is the last 90 days before collection, which the
-caller supplies (``LookupAnswer.start``/``end`` stay ``None`` unless an answer stores its own
-``StartTime``/``EndTime``).
+ones under ``lookup-events/``, and the Regions a ``regions.json`` lists). Live collection stores the
+period each answer asked (``StartTime``/``EndTime``); for older or hand-made answers without them,
+contract §5.2 says it is the last 90 days before collection, which the caller supplies.
 """
 
 from __future__ import annotations
