@@ -247,3 +247,24 @@ def test_a_bad_logs_path_is_a_usage_error(
     assert code == 2
     assert out == ""
     assert err == f"rootguard: error: --logs {path}: {message}\n"
+
+
+def test_activity_timeout_reaches_the_live_sources(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--timeout bounds --lookup (and s3:// --logs) as it bounds audit and collect."""
+    from rootguard.app import activity as activity_app
+
+    seen: dict[str, object] = {}
+
+    def from_lookup(settings: object, **kwargs: object) -> object:
+        seen.update(kwargs)
+        raise KeyboardInterrupt  # stop here: only the plumbing is under test
+
+    monkeypatch.setattr(activity_app, "from_lookup", from_lookup)
+    assert main(["activity", "--lookup", "--timeout", "2m", "--quiet"]) == 130
+    assert seen["timeout"] == 120.0
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main(["activity", "--lookup", "--timeout", "0"])
+    assert "argument --timeout: takes a duration of at least 1 second" in capsys.readouterr().err

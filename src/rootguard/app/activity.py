@@ -66,6 +66,7 @@ def from_logs(
     profile: str | None = None,
     region: str | None = None,
     workers: int | None = None,
+    timeout: float | None = None,
     progress: Progress | None = None,
 ) -> ActivityReport:
     """Local files and trees, and ``s3://bucket/prefix`` archives."""
@@ -82,7 +83,7 @@ def from_logs(
         from rootguard.collect.aws import Aws  # noqa: PLC0415
         from rootguard.collect.s3_logs import scan_s3  # noqa: PLC0415
 
-        aws = Aws(profile=profile, region=region)
+        aws = Aws(profile=profile, region=region, timeout=timeout)
         scans.extend(scan_s3(uri, since=since, until=as_of, aws=aws, progress=progress) for uri in remote)
     return build_report(merge_scans(scans), as_of=as_of, since_days=since_days, approvals=settings.approvals)
 
@@ -94,6 +95,7 @@ def from_lookup(
     since_days: int | None,
     profile: str | None = None,
     region: str | None = None,
+    timeout: float | None = None,
     progress: Progress | None = None,
 ) -> ActivityReport:
     """The LookupEvents API in every enabled Region (90 days at most)."""
@@ -102,7 +104,7 @@ def from_lookup(
     from rootguard.collect.cloudtrail import lookup_documents  # noqa: PLC0415
     from rootguard.evidence.cloudtrail import scan_documents  # noqa: PLC0415
 
-    aws = Aws(profile=profile, region=region)
+    aws = Aws(profile=profile, region=region, timeout=timeout)
     since = as_of - timedelta(days=since_days)
     reach = as_of - LOOKUP_EVENTS_REACH
     asked = (max(since, reach), as_of)

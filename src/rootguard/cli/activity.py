@@ -61,6 +61,9 @@ def add_parser(commands: options.Commands, aws: options.Parser) -> None:
     options.add_verdict_options(activity)
     options.add_config_option(activity)
     activity.add_argument(
+        "--timeout", type=options.seconds, metavar="SECONDS", help=f"--lookup and s3:// --logs: {options.TIMEOUT_HELP}"
+    )
+    activity.add_argument(
         "--workers", type=options.positive_int, metavar="N", help="processes for local scans (default: one per core)"
     )
 
@@ -85,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
                 profile=args.profile,
                 region=args.region,
                 workers=args.workers,
+                timeout=args.timeout,
                 progress=update,
             )
     elif args.lookup:
@@ -95,6 +99,7 @@ def run(args: argparse.Namespace) -> int:
                 since_days=args.since,
                 profile=args.profile,
                 region=args.region,
+                timeout=args.timeout,
                 progress=update,
             )
     else:

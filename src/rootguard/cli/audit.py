@@ -39,24 +39,12 @@ exit codes: 0 clean · 1 a FAIL at or above --fail-on · 2 usage error or unusab
 
 def add_live_source_options(parser: argparse.ArgumentParser) -> None:
     """What a live collection may skip, which Regions it reads and how long it may take (audit and collect)."""
-    from rootguard.config.durations import DurationError, parse_duration  # noqa: PLC0415
 
     def regions(text: str) -> tuple[str, ...]:
         names = tuple(name.strip() for name in text.split(",") if name.strip())
         if not names:
             raise argparse.ArgumentTypeError("takes comma-separated Region names, such as us-east-1,eu-west-1")
         return names
-
-    def seconds(text: str) -> float:
-        try:
-            duration = parse_duration(text, bare_unit="s").total_seconds()
-        except DurationError:
-            duration = 0.0
-        if duration <= 0:
-            raise argparse.ArgumentTypeError(
-                f"takes a duration of at least 1 second, such as 90, 90s, 2m or PT2M, not {text!r}"
-            )
-        return duration
 
     parser.add_argument(
         "--no-cloudtrail",
@@ -78,10 +66,9 @@ def add_live_source_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--timeout",
-        type=seconds,
+        type=options.seconds,
         metavar="SECONDS",
-        help="live runs: stop asking AWS after this long (90, 90s, 2m, PT2M); calls left are recorded as not "
-        "attempted and the report still comes out (default: no limit)",
+        help=options.TIMEOUT_HELP,
     )
 
 

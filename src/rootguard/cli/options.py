@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from rootguard.config.durations import DurationError, whole_days
+from rootguard.config.durations import DurationError, parse_duration, whole_days
 from rootguard.model.findings import Severity
 from rootguard.model.thresholds import DEFAULT_FAIL_ON, DEFAULT_WINDOW_DAYS, Thresholds
 from rootguard.model.timestamps import parse_timestamp
@@ -44,6 +44,25 @@ def days(text: str) -> int:
         return whole_days(text)
     except DurationError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+TIMEOUT_HELP = (
+    "live runs: stop asking AWS after this long (90, 90s, 2m, PT2M); calls left are recorded as not "
+    "attempted and the report still comes out (default: no limit)"
+)
+
+
+def seconds(text: str) -> float:
+    """A time limit (``--timeout``): a bare number is seconds; any duration form of at least 1 second."""
+    try:
+        duration = parse_duration(text, bare_unit="s").total_seconds()
+    except DurationError:
+        duration = 0.0
+    if duration <= 0:
+        raise argparse.ArgumentTypeError(
+            f"takes a duration of at least 1 second, such as 90, 90s, 2m or PT2M, not {text!r}"
+        )
+    return duration
 
 
 def positive_int(text: str) -> int:
