@@ -182,7 +182,7 @@ def _no_mfa_outcome(account: AccountEvidence, what: str) -> Outcome:
     """MFA is off: that only matters if root holds a credential to sign in or call APIs with."""
     credentials = root_credentials(account)
     if credentials.held:
-        return failed(f"{what} Root holds {', '.join(credentials.held_with_sources)}.")
+        return failed(f"{what} Root holds {', '.join(credentials.held)}.")
     if credentials.none_at_all:
         return passed(
             "Root holds no credentials at all (no password, no access keys, no signing certificates), so "

@@ -175,24 +175,21 @@ class RootCredentials:
 
     @property
     def held(self) -> list[str]:
+        """The credentials root holds, each with the source that settled it (a message claims only what it shows)."""
         names = ("a password", "access keys", "signing certificates")
-        facts = (self.password, self.access_keys, self.certificates)
-        return [name for name, fact in zip(names, facts, strict=True) if fact.value is True]
-
-    @property
-    def held_with_sources(self) -> list[str]:
-        """What ``held`` names, each with the source that settled it (a message claims only what is shown)."""
-        names = ("a password", "access keys", "signing certificates")
-        facts = (self.password, self.access_keys, self.certificates)
-        return [f"{name} ({fact.source})" for name, fact in zip(names, facts, strict=True) if fact.value is True]
+        return [f"{name} ({fact.source})" for name, fact in zip(names, self._facts, strict=True) if fact.value is True]
 
     @property
     def none_at_all(self) -> bool:
-        return all(f.value is False for f in (self.password, self.access_keys, self.certificates))
+        return all(f.value is False for f in self._facts)
 
     @property
     def gaps(self) -> tuple[Gap, ...]:
-        return tuple(g for f in (self.password, self.access_keys, self.certificates) if f.value is None for g in f.gaps)
+        return tuple(g for f in self._facts if f.value is None for g in f.gaps)
+
+    @property
+    def _facts(self) -> tuple[Fact, Fact, Fact]:
+        return (self.password, self.access_keys, self.certificates)
 
 
 def root_credentials(account: AccountEvidence) -> RootCredentials:
