@@ -49,6 +49,26 @@ class Finding:
 class AccountResult:
     account_id: str
     findings: tuple[Finding, ...]
+    name: str | None = None
+    """The account's name in its organization (``ListAccounts``); None outside an organization audit."""
+    ou_path: str | None = None
+    """Where the account sits, from the root: ``Root/Workloads/Prod``; None outside an organization audit."""
+    state: str | None = None
+    """``ACTIVE``, ``SUSPENDED``, ``PENDING_ACTIVATION``, ``PENDING_CLOSURE`` or ``CLOSED`` (organization audits)."""
+    management: bool = False
+    """The organization's management account: audited directly, outside AssumeRoot and SCPs."""
+
+
+@dataclass(frozen=True)
+class OrganizationInfo:
+    """What an organization audit says about the organization as a whole (contract §4, ``organization``)."""
+
+    organization_id: str
+    management_account_id: str
+    listed_accounts: int
+    """Accounts ``ListAccounts`` returned; every one has a row or is named in ``excluded``."""
+    excluded: Mapping[str, str] = field(default_factory=dict)
+    """Account id → why it is not audited (``--exclude-accounts``, outside ``--ou``): never dropped silently."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +79,8 @@ class AuditReport:
     tool_version: str
     notes: tuple[str, ...] = field(default=())
     """Bundle-level remarks (files not covered by checksums …), shown to the reader."""
+    organization: OrganizationInfo | None = None
+    """Set by an organization audit (``rootguard org audit``, or ``audit --evidence`` on an organization bundle)."""
 
     def count(self) -> dict[Status, int]:
         counts = dict.fromkeys(Status, 0)
