@@ -225,7 +225,8 @@ class Aws:
         if max_pool_connections is not None:
             config = config.merge(botocore.config.Config(max_pool_connections=max_pool_connections))
         if max_attempts is not None:
-            config = config.merge(botocore.config.Config(retries={"mode": "standard", "total_max_attempts": max_attempts}))
+            retries = botocore.config.Config(retries={"mode": "standard", "total_max_attempts": max_attempts})
+            config = config.merge(retries)
         extra: dict[str, Any] = {}
         if endpoint_url is not None:
             extra["endpoint_url"] = endpoint_url
