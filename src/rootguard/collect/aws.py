@@ -85,6 +85,7 @@ if TYPE_CHECKING:
     from mypy_boto3_guardduty.client import GuardDutyClient
     from mypy_boto3_iam.client import IAMClient
     from mypy_boto3_logs.client import CloudWatchLogsClient
+    from mypy_boto3_organizations.client import OrganizationsClient
     from mypy_boto3_s3.client import S3Client
     from mypy_boto3_sns.client import SNSClient
     from mypy_boto3_sso_admin.client import SSOAdminClient
@@ -273,6 +274,13 @@ class Aws:
 
     def logs(self, region: str | None = None, *, max_pool_connections: int | None = None) -> CloudWatchLogsClient:
         return cast("CloudWatchLogsClient", self.client("logs", region, max_pool_connections=max_pool_connections))
+
+    def organizations(
+        self, region: str | None = None, *, max_pool_connections: int | None = None
+    ) -> OrganizationsClient:
+        return cast(
+            "OrganizationsClient", self.client("organizations", region, max_pool_connections=max_pool_connections)
+        )
 
     def s3(self, region: str | None = None, *, max_pool_connections: int | None = None) -> S3Client:
         return cast("S3Client", self.client("s3", region, max_pool_connections=max_pool_connections))
