@@ -1,13 +1,15 @@
 """Collect an organization: its structure, the selection, then every selected account on a bounded pool.
 
-Each account's files (its probes, its SCP list and tags) are handed to ``write`` as soon as the account
-finishes, on the calling thread, and then dropped: memory holds at most the accounts in flight
-(``2 × concurrency``), whatever the size of the organization. All clients come from the caller's one
+Each account's files (its probes, its SCP list and tags) are handed to ``write`` by the worker that
+collected them as soon as the account finishes, and then dropped: memory holds at most the accounts in
+flight (``concurrency``), whatever the size of the organization. ``write`` must be thread-safe
+(``BundleWriter.write_all`` is). All clients come from the caller's one
 boto3 session (``Aws.bound``); AssumeRoot calls share one rate limiter.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -100,21 +102,23 @@ def collect_organization(
     total = len(selection.plans)
     progress(0, total)
 
-    def one(plan: MemberPlan) -> dict[str, Any]:
+    def one(plan: MemberPlan) -> set[str]:
+        """Probe one account and write its files from this worker (writes overlap the other workers' calls)."""
         try:
             documents = account_documents(org, plan.account_id)
             documents.update(probe_member(aws, plan, options.audit, root_limiter=limiter))
         except Exception as error:  # a bug in one account must not end the run or drop the account
-            return {
+            documents = {
                 CALLER_IDENTITY.path(plan.account_id): failure_document(
                     "InternalError", f"{type(error).__name__}: {error}"[:300], FailureCategory.FAILED
                 )
             }
-        return documents
+        counter(documents)
+        return named_policies(documents)
 
     done = 0
     with ThreadPoolExecutor(max_workers=options.concurrency, thread_name_prefix="rootguard-member") as pool:
-        pending: set[Future[dict[str, Any]]] = set()
+        pending: set[Future[set[str]]] = set()
         queue = iter(selection.plans)
         while True:
             for plan in queue:
@@ -125,12 +129,9 @@ def collect_organization(
                 break
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
-                documents = future.result()
-                policies |= named_policies(documents)
-                counter(documents)
+                policies |= future.result()  # a write that failed (OutputError) stops the run here
                 done += 1
                 progress(done, total)
-            del finished
     counter(describe_policies(org, policies))
     collected_at = (now or _utc_now)()
     return OrgCollection(
@@ -144,21 +145,23 @@ def collect_organization(
 
 
 class _Counter:
-    """Hands documents to the writer and counts the files and the failures among them."""
+    """Hands documents to the writer and counts the files and the failures among them (from any worker)."""
 
     def __init__(self, write: Writer) -> None:
         self.write = write
         self.files = 0
         self.failed: dict[str, int] = {}
+        self._lock = threading.Lock()
 
     def __call__(self, documents: Mapping[str, Any]) -> None:
         self.write(documents)
-        self.files += len(documents)
-        for document in documents.values():
-            error = error_fields(document)
-            if error is not None and is_failure(error):
-                category = str(error.get("Category") or FailureCategory.FAILED.value)
-                self.failed[category] = self.failed.get(category, 0) + 1
+        failed = [error_fields(document) for document in documents.values()]
+        with self._lock:
+            self.files += len(documents)
+            for error in failed:
+                if error is not None and is_failure(error):
+                    category = str(error.get("Category") or FailureCategory.FAILED.value)
+                    self.failed[category] = self.failed.get(category, 0) + 1
 
 
 def _utc_now() -> datetime:

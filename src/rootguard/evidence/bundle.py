@@ -22,6 +22,7 @@ import os
 import posixpath
 import secrets
 import shutil
+import threading
 from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass, replace
@@ -287,6 +288,7 @@ class BundleWriter:
         check_output_dir(out, force=force)
         self.out = out
         self.checksums: dict[str, str] = {}
+        self._lock = threading.Lock()
         self._temp: str | None = None
         self._parent_fd: int | None = None
         self._root_fd = -1
@@ -316,30 +318,36 @@ class BundleWriter:
 
     def write(self, relative: str, document: Any) -> None:
         """One file (JSON value, or raw bytes); raises ``OutputError`` on a path AWS could have bent."""
-        parts = _stream_parts(relative)
-        data = document if isinstance(document, bytes) else _json(document)
-        try:
-            if self._temp is None:
-                kind = files.kind_below(self._root_fd, parts)
-                if kind is Kind.LINK:
-                    raise RefusedPath(relative, files.LINK)
-                if kind not in (Kind.ABSENT, Kind.FILE):
-                    raise RefusedPath(relative, "is in the way: not a regular file")
-            folder = files.make_dirs(self._root_fd, parts[:-1], PRIVATE_DIR, exact=True)
-            try:
-                if self._temp is None:
-                    files.replace(folder, parts[-1], data, PRIVATE_FILE, shown=relative)
-                else:
-                    files.write_new(folder, parts[-1], data, PRIVATE_FILE, shown=relative)
-            finally:
-                os.close(folder)
-        except OSError as error:
-            raise OutputError(f"cannot write the bundle under {self.out}: {describe(error)}") from None
-        self.checksums[relative] = digest(data)
+        self.write_all({relative: document})
 
     def write_all(self, documents: Mapping[str, Any]) -> None:
-        for relative, document in sorted(documents.items()):
-            self.write(relative, document)
+        """Several files; each folder is opened once per call (an account's files share a few folders).
+        Thread-safe: workers write their own accounts' files at once (a folder two of them make is made once)."""
+        folders: dict[tuple[str, ...], int] = {}
+        try:
+            for relative, document in sorted(documents.items()):
+                parts = _stream_parts(relative)
+                data = document if isinstance(document, bytes) else _json(document)
+                where = parts[:-1]
+                if self._temp is None:
+                    kind = files.kind_below(self._root_fd, parts)
+                    if kind is Kind.LINK:
+                        raise RefusedPath(relative, files.LINK)
+                    if kind not in (Kind.ABSENT, Kind.FILE):
+                        raise RefusedPath(relative, "is in the way: not a regular file")
+                if where not in folders:
+                    folders[where] = files.make_dirs(self._root_fd, where, PRIVATE_DIR, exact=True)
+                if self._temp is None:
+                    files.replace(folders[where], parts[-1], data, PRIVATE_FILE, shown=relative)
+                else:
+                    files.write_new(folders[where], parts[-1], data, PRIVATE_FILE, shown=relative)
+                with self._lock:
+                    self.checksums[relative] = digest(data)
+        except OSError as error:
+            raise OutputError(f"cannot write the bundle under {self.out}: {describe(error)}") from None
+        finally:
+            for fd in folders.values():
+                os.close(fd)
 
     def finish(
         self, accounts: tuple[str, ...], collected_at: datetime, *, skipped: Mapping[str, str] | None = None
