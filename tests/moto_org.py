@@ -8,6 +8,7 @@ real API model as ``botocore.stub.Stubber`` does, and can refuse AssumeRole for 
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from dataclasses import dataclass, field
@@ -70,7 +71,7 @@ def build_org(members: int = 4) -> FakeOrg:
         fake.accounts.append(account)
         fake.placement[account] = home
     policy = org.create_policy(
-        Content=__import__("json").dumps(SCP_DENY_ROOT),
+        Content=json.dumps(SCP_DENY_ROOT),
         Description="deny root",
         Name="deny-root",
         Type="SERVICE_CONTROL_POLICY",
@@ -90,7 +91,8 @@ class _Response:
 
 
 def _error(status: int, code: str, message: str) -> tuple[_Response, dict[str, Any]]:
-    return _Response(status), {"Error": {"Code": code, "Message": message}, "ResponseMetadata": {"HTTPStatusCode": status}}
+    body = {"Error": {"Code": code, "Message": message}, "ResponseMetadata": {"HTTPStatusCode": status}}
+    return _Response(status), body
 
 
 @dataclass

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 from moto import mock_aws
 
@@ -195,8 +196,6 @@ def test_an_accounts_file_role_chain_and_external_id_are_used(org: FakeOrg, tmp_
 
 
 def test_suspended_members_have_a_row_and_no_probe(org: FakeOrg, tmp_path: Path) -> None:
-    import boto3  # noqa: PLC0415
-
     closed = org.accounts[1]
     boto3.client("organizations", region_name="us-east-1").close_account(AccountId=closed)
     out = tmp_path / "bundle"
