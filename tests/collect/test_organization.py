@@ -226,7 +226,7 @@ def test_concurrency_is_bounded_and_used(tmp_path: Path) -> None:
 def test_without_probes_only_the_organization_is_read(org: FakeOrg, tmp_path: Path) -> None:
     out = tmp_path / "bundle"
     answers = OrgAnswers()
-    run(out, answers, SelectionRequest(assume_root=False, member_audit=False))
+    run(out, answers, SelectionRequest(root_probe=False, member_audit=False))
     assert answers.root_calls == []
     for member in org.accounts:
         assert not (out / member).exists()

@@ -41,9 +41,9 @@ def test_every_account_by_default_management_first_and_suspended_not_probed() ->
     selection = select(structure(), SelectionRequest(), MANAGEMENT)
     assert [p.account_id for p in selection.plans] == [MANAGEMENT, A, B, C, D]
     plans = {p.account_id: p for p in selection.plans}
-    assert plans[MANAGEMENT].direct and not plans[MANAGEMENT].assume_root
+    assert plans[MANAGEMENT].direct and not plans[MANAGEMENT].root_probe
     assert not plans[C].active
-    assert plans[A].assume_root and plans[A].member_audit and not plans[A].direct
+    assert plans[A].root_probe and plans[A].member_audit and not plans[A].direct
     assert selection.excluded == {}
 
 

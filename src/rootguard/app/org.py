@@ -139,7 +139,7 @@ def selection_request(request: OrgRequest) -> SelectionRequest:
         overrides=overrides,
         audit_role=request.audit_role,
         external_id=request.external_id,
-        assume_root=request.assume_root,
+        root_probe=request.assume_root,
         member_audit=request.member_audit,
     )
 

@@ -40,7 +40,7 @@ class SelectionRequest:
     overrides: Mapping[str, AccountOverride] = field(default_factory=dict)
     audit_role: str = DEFAULT_AUDIT_ROLE
     external_id: str | None = None
-    assume_root: bool = True
+    root_probe: bool = True
     member_audit: bool = True
 
 
@@ -100,7 +100,7 @@ def select(structure: Structure, request: SelectionRequest, caller_account: str)
         "exclude": list(request.exclude),
         "excluded": excluded,
         "not_in_organization": missing,
-        "probes": {"assume_root": request.assume_root, "member_audit": request.member_audit},
+        "probes": {"assume_root": request.root_probe, "member_audit": request.member_audit},
         "accounts": [_row(account, plan) for account, plan in zip(chosen, plans, strict=True)],
     }
     return Selection(plans, excluded, document, tuple(warnings))
@@ -140,7 +140,7 @@ def _plan(account: OrgAccount, request: SelectionRequest, management: str, calle
         direct=account.account_id == caller,
         active=account.active or account.state == "UNKNOWN",
         # AssumeRoot cannot target the management account; its root is judged from its credential report.
-        assume_root=request.assume_root and not is_management,
+        root_probe=request.root_probe and not is_management,
         member_audit=request.member_audit,
         roles=override.roles or (request.audit_role,),
         external_id=override.external_id or request.external_id,
@@ -155,6 +155,6 @@ def _row(account: OrgAccount, plan: MemberPlan) -> dict[str, Any]:
         "state": account.state,
         "ou_path": list(account.path),
         "collected_directly": plan.direct,
-        "assume_root": plan.active and plan.assume_root and not plan.direct,
+        "assume_root": plan.active and plan.root_probe and not plan.direct,
         "member_audit": plan.active and (plan.member_audit or plan.direct),
     }
