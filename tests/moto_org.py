@@ -100,6 +100,8 @@ class OrgAnswers:
     """Answers for AssumeRoot and ListOrganizationsFeatures; refusals and delays per account."""
 
     features: tuple[str, ...] = ("RootCredentialsManagement", "RootSessions")
+    features_error: str = ""
+    """An error code for ListOrganizationsFeatures (ServiceAccessNotEnabled …) instead of the features."""
     root_denied: set[str] = field(default_factory=set)
     root_throttled: set[str] = field(default_factory=set)
     role_denied: set[str] = field(default_factory=set)
@@ -174,6 +176,8 @@ class OrgAnswers:
             self.secrets.discard("")
 
     def _features(self) -> tuple[_Response, dict[str, Any]]:
+        if self.features_error:
+            return _error(400, self.features_error, "trusted access for IAM is not enabled")
         return _Response(200), {
             "OrganizationId": "o-example",
             "EnabledFeatures": list(self.features),

@@ -250,3 +250,23 @@ def test_every_action_called_is_one_rootguard_permissions_declares(org: FakeOrg,
     assert statements["RootguardAuditMemberRootCredentials"]["Condition"] == {
         "StringEquals": {"sts:TaskPolicyArn": "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"}
     }
+
+
+def test_a_features_error_is_stored_as_its_error_document(org: FakeOrg, tmp_path: Path) -> None:
+    out = tmp_path / "bundle"
+    run(out, OrgAnswers(features_error="ServiceAccessNotEnabled"))
+    error = load(out, "organization/iam/list-organizations-features.json")["Error"]
+    assert (error["Code"], error["Operation"]) == ("ServiceAccessNotEnabled", "iam:ListOrganizationsFeatures")
+    assert read_manifest(out).accounts == (MANAGEMENT, *org.accounts)
+
+
+def test_outside_an_organization_the_caller_still_gets_its_row(tmp_path: Path) -> None:
+    out = tmp_path / "bundle"
+    with mock_aws():
+        collection = run(out, OrgAnswers())
+    assert read_manifest(out).accounts == (MANAGEMENT,)
+    assert load(out, "organization/organizations/describe-organization.json")["Error"]["Code"] == (
+        "AWSOrganizationsNotInUseException"
+    )
+    assert collection.failures >= 1
+    assert load(out, f"{MANAGEMENT}/global/sts/get-caller-identity.json")["Account"] == MANAGEMENT
