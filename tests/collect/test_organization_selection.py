@@ -202,3 +202,11 @@ def test_an_accounts_file_that_is_not_yaml_or_missing_is_a_usage_error(tmp_path:
         load_accounts_file(bad)
     with pytest.raises(UsageError, match="cannot be read"):
         load_accounts_file(tmp_path / "missing.yml")
+
+
+def test_an_ou_tree_read_in_part_warns_instead_of_refusing_the_ou() -> None:
+    whole = structure()
+    partial = Structure({}, MANAGEMENT, whole.accounts, whole.root_ids, whole.children, tree_complete=False)
+    selection = select(partial, SelectionRequest(ous=(PROD, "ou-ab12-unlisted")), MANAGEMENT)
+    assert [p.account_id for p in selection.plans] == [A, B]
+    assert any("OU tree could not be read whole" in warning for warning in selection.warnings)

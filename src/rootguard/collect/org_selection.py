@@ -69,6 +69,11 @@ def select(structure: Structure, request: SelectionRequest, caller_account: str)
             )
     else:
         missing = []
+    if request.ous and not structure.tree_complete:
+        warnings.append(
+            "the OU tree could not be read whole (organization/organizations/list-*-for-parent files say why): "
+            "--ou may leave out accounts under the OUs named"
+        )
     unknown_excluded = [account for account in request.exclude if listed and account not in listed]
     if unknown_excluded:
         warnings.append(f"--exclude-accounts names accounts ListAccounts does not list: {', '.join(unknown_excluded)}")
@@ -112,7 +117,7 @@ def _check_named(structure: Structure, request: SelectionRequest, listed: Mappin
         if unknown:
             raise UsageError(f"--accounts names accounts this organization does not list: {', '.join(unknown)}")
     known = structure.known_ous()
-    if structure.root_ids and request.ous:
+    if structure.tree_complete and request.ous:
         unknown = [ou for ou in request.ous if ou not in known]
         if unknown:
             raise UsageError(f"--ou names OUs this organization does not have: {', '.join(unknown)}")
