@@ -18,10 +18,11 @@ from moto import mock_aws
 
 from moto_org import MANAGEMENT, FakeOrg, OrgAnswers, build_org
 from rootguard.app.permissions import audit_actions, organization_actions, policy_document
-from rootguard.collect.aws import Aws
+from rootguard.collect.aws import Aws, SessionCredentials
 from rootguard.collect.member import AuditOptions
 from rootguard.collect.org_run import OrgCollection, OrgRunOptions, collect_organization
 from rootguard.collect.org_selection import AccountOverride, SelectionRequest
+from rootguard.collect.sessions import sts_endpoint
 from rootguard.evidence.bundle import BundleWriter
 from rootguard.evidence.manifest import read_manifest
 from rootguard.model.operations import MEMBER_ROOT_OPERATIONS
@@ -270,3 +271,20 @@ def test_outside_an_organization_the_caller_still_gets_its_row(tmp_path: Path) -
     )
     assert collection.failures >= 1
     assert load(out, f"{MANAGEMENT}/global/sts/get-caller-identity.json")["Account"] == MANAGEMENT
+
+
+def test_a_session_edge_signs_with_its_credentials_within_the_runs_deadline() -> None:
+    clock = iter(range(100, 10_000)).__next__
+    parent = Aws(region="eu-west-1", timeout=30, clock=lambda: float(clock()))
+    edge = Aws.bound(parent, SessionCredentials("ASIAMEMBER", "member-secret", "member-token"), region="eu-west-1")
+    assert edge.guard.deadline == parent.guard.deadline
+    assert edge.guard is not parent.guard  # a breaker per member
+    signed_with = edge.iam()._get_credentials()  # type: ignore[attr-defined]
+    assert (signed_with.access_key, signed_with.token) == ("ASIAMEMBER", "member-token")
+    assert "member-secret" not in repr(edge.credentials)
+    assert sts_endpoint("eu-west-1") == "https://sts.eu-west-1.amazonaws.com"
+
+
+def test_aws_endpoint_url_replaces_the_regional_sts_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:5000")
+    assert sts_endpoint("eu-west-1") is None  # botocore then uses AWS_ENDPOINT_URL
