@@ -77,6 +77,7 @@ from rootguard.model.failures import (
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient
+    from mypy_boto3_athena.client import AthenaClient
     from mypy_boto3_cloudtrail.client import CloudTrailClient
     from mypy_boto3_cloudwatch.client import CloudWatchClient
     from mypy_boto3_config.client import ConfigServiceClient
@@ -201,6 +202,9 @@ class Aws:
             raise CollectionError(f"cannot set up the AWS {service} client: {one_line(str(error))}") from None
         self.guard.install_retry_veto(client)
         return client
+
+    def athena(self, region: str | None = None, *, max_pool_connections: int | None = None) -> AthenaClient:
+        return cast("AthenaClient", self.client("athena", region, max_pool_connections=max_pool_connections))
 
     def cloudtrail(self, region: str | None = None, *, max_pool_connections: int | None = None) -> CloudTrailClient:
         return cast("CloudTrailClient", self.client("cloudtrail", region, max_pool_connections=max_pool_connections))
