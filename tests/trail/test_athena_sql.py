@@ -80,7 +80,10 @@ def _assume_root_pair(day: datetime) -> dict[str, dict[str, Any]]:
             "arn": f"arn:aws:iam::{MEMBER}:root",
             "accountId": MEMBER,
             "accessKeyId": SESSION_KEY,
-            "sessionContext": {"attributes": {"creationDate": call["eventTime"], "mfaAuthenticated": "false"}, "assumedRoot": "true"},
+            "sessionContext": {
+                "attributes": {"creationDate": call["eventTime"], "mfaAuthenticated": "false"},
+                "assumedRoot": "true",
+            },
         },
         "eventTime": (day + timedelta(hours=9, minutes=2)).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "eventSource": "s3.amazonaws.com",
@@ -111,7 +114,7 @@ def _write_log(root: Path, account: str, region: str, day: datetime, records: li
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     sys.path.insert(0, str(BENCH))
     try:
-        from gen_cloudtrail import generate  # noqa: PLC0415 - the benchmark's generator
+        from gen_cloudtrail import generate  # the benchmark's generator
     finally:
         sys.path.remove(str(BENCH))
     out = tmp_path_factory.mktemp("athena-corpus")
@@ -150,7 +153,9 @@ def _in_window(records: list[TrailRecord], plan: QueryPlan) -> set[str]:
     return {
         r.record["eventID"]
         for r in records
-        if plan.read_from.strftime("%Y-%m-%dT%H:%M:%SZ") <= r.record.get("eventTime", "") <= plan.until.strftime("%Y-%m-%dT%H:%M:%SZ")
+        if plan.read_from.strftime("%Y-%m-%dT%H:%M:%SZ")
+        <= r.record.get("eventTime", "")
+        <= plan.until.strftime("%Y-%m-%dT%H:%M:%SZ")
     }
 
 
@@ -205,7 +210,10 @@ def test_the_trino_query_parses_and_prunes_by_every_partition_column() -> None:
 
 def test_the_ddl_is_hive_with_projection_over_the_organization_layout() -> None:
     ddl = create_table_ddl(TrailLocation("trail-bucket", "team", ORG), "rootguard_cloudtrail")
-    assert "'storage.location.template'='s3://trail-bucket/team/AWSLogs/o-a1b2c3d4e5/${account}/CloudTrail/${region}/${timestamp}'" in ddl
+    assert (
+        "'storage.location.template'='s3://trail-bucket/team/AWSLogs/o-a1b2c3d4e5/${account}/CloudTrail/${region}/${timestamp}'"
+        in ddl
+    )
     assert "'projection.account.type'='injected'" in ddl and "'projection.region.type'='injected'" in ddl
     assert "assumedroot: STRING" in ddl
     sqlglot.parse_one(ddl, read="athena")

@@ -107,7 +107,9 @@ def run_query(
         return QueryOutcome(query_id, state, scanned_bytes=scanned, reason=why or f"the query ended {state}")
     pages = paginate(client.get_paginator("get_query_results"), QueryExecutionId=query_id)
     if "Error" in pages:
-        return QueryOutcome(query_id, "SUCCEEDED", scanned_bytes=scanned, reason=_reason("GetQueryResults", pages), error=pages)
+        return QueryOutcome(
+            query_id, "SUCCEEDED", scanned_bytes=scanned, reason=_reason("GetQueryResults", pages), error=pages
+        )
     return QueryOutcome(query_id, state, rows=tuple(result_rows(pages)), scanned_bytes=scanned)
 
 
@@ -152,7 +154,9 @@ def _stop(client: AthenaClient, query_id: str) -> None:
 def result_rows(merged: dict[str, Any]) -> Iterable[dict[str, str | None]]:
     """Rows of a merged ``GetQueryResults`` answer as mappings; the header row (first row, equal to the
     column names) is left out. A missing ``VarCharValue`` is SQL NULL."""
-    names = [str(c.get("Name", "")) for c in merged.get("ResultSet", {}).get("ResultSetMetadata", {}).get("ColumnInfo", [])]
+    names = [
+        str(c.get("Name", "")) for c in merged.get("ResultSet", {}).get("ResultSetMetadata", {}).get("ColumnInfo", [])
+    ]
     rows = merged.get("ResultSet", {}).get("Rows", [])
     for index, row in enumerate(rows):
         values = [cell.get("VarCharValue") for cell in row.get("Data", [])]

@@ -23,7 +23,7 @@ from rootguard.errors import ApprovalsError, ConfigError
 from rootguard.model.approvals import Approval, parse_approvals
 from rootguard.model.break_glass import BreakGlass
 from rootguard.model.findings import Severity
-from rootguard.model.thresholds import DEFAULT_FAIL_ON, DEFAULT_WINDOW_DAYS, Thresholds
+from rootguard.model.thresholds import DEFAULT_FAIL_ON, DEFAULT_WINDOW_DAYS, AthenaDefaults, Thresholds
 
 CONFIG_NAME = "rootguard.toml"
 
@@ -50,6 +50,8 @@ class Settings:
     """``None``: every check."""
     exclude_checks: tuple[str, ...] = ()
     break_glass: BreakGlass = field(default_factory=BreakGlass)
+    athena: AthenaDefaults = field(default_factory=AthenaDefaults)
+    """``activity --athena``: workgroup, database, table, result location and cost limits."""
     config_file: Path | None = None
 
     @property
@@ -61,6 +63,8 @@ class Settings:
 
 
 LAYER_TO_SETTINGS = {"approvals": "approvals_file"}
+ATHENA = "athena_"
+"""Layer fields with this prefix are the fields of ``Settings.athena``."""
 """Layer fields whose Settings field has another name (the layer holds the path, settings the windows)."""
 
 
@@ -71,10 +75,16 @@ def merge(*layers: Layer, config_file: Path | None = None) -> Settings:
         values |= {f.name: getattr(layer, f.name) for f in fields(Layer) if getattr(layer, f.name) is not None}
     threshold_names = {f.name for f in fields(Thresholds)}
     thresholds = Thresholds(**{k: v for k, v in values.items() if k in threshold_names})
+    athena = AthenaDefaults(**{k.removeprefix(ATHENA): v for k, v in values.items() if k.startswith(ATHENA)})
     settings = Settings(
         thresholds=thresholds,
+        athena=athena,
         config_file=config_file,
-        **{LAYER_TO_SETTINGS.get(k, k): v for k, v in values.items() if k not in threshold_names},
+        **{
+            LAYER_TO_SETTINGS.get(k, k): v
+            for k, v in values.items()
+            if k not in threshold_names and not k.startswith(ATHENA)
+        },
     )
     if not settings.check_ids:
         raise ConfigError("the check selection leaves no check to run; include at least one check not excluded")

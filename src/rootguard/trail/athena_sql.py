@@ -17,9 +17,10 @@ Everything here is pure text: no AWS call, no clock.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -249,7 +250,7 @@ WHERE account IN ({_quoted(plan.accounts, ACCOUNT_ID)})
   AND eventtime >= '{_second(plan.read_from, up=False)}'
   AND eventtime <= '{_second(plan.until, up=True)}'
   AND (useridentity.type = 'Root' OR eventname = 'AssumeRoot')
-ORDER BY eventtime, eventid"""
+ORDER BY eventtime, eventid"""  # noqa: S608 - every value passed _checked (its AWS shape) or _identifier
 
 
 def duckdb_query(plan: QueryPlan, table: str) -> str:
@@ -297,7 +298,7 @@ SELECT
 FROM (
     SELECT filename, unnest(json_extract(json, '$.Records[*]')) AS rec
     FROM read_json_objects([{listed}], format = 'auto', filename = true)
-)"""
+)"""  # noqa: S608 - file names are quoted; the table name passed _identifier
 
 
 def row_record(row: Mapping[str, str | None]) -> dict[str, Any]:
@@ -311,10 +312,8 @@ def row_record(row: Mapping[str, str | None]) -> dict[str, Any]:
         if value is None:
             continue
         if column.json_text:
-            try:
+            with contextlib.suppress(ValueError):
                 value = json.loads(value)
-            except ValueError:
-                pass
             if value is None:
                 continue
         node = record
