@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from rootguard.checks import check_ids
 from rootguard.config.environment import env_layer
 from rootguard.config.file import read_config
 from rootguard.config.layer import Layer
@@ -57,6 +56,8 @@ class Settings:
     @property
     def check_ids(self) -> tuple[str, ...]:
         """The checks to run, in report order: the included ones (all by default) less the excluded."""
+        from rootguard.checks import check_ids  # noqa: PLC0415 - the registry loads every check: only when asked
+
         known = check_ids()
         wanted = set(self.include_checks) if self.include_checks is not None else set(known)
         return tuple(c for c in known if c in wanted and c not in self.exclude_checks)
@@ -86,7 +87,8 @@ def merge(*layers: Layer, config_file: Path | None = None) -> Settings:
             if k not in threshold_names and not k.startswith(ATHENA)
         },
     )
-    if not settings.check_ids:
+    # Without a selection every check runs; only a selection can leave none (and needs the registry).
+    if (settings.include_checks is not None or settings.exclude_checks) and not settings.check_ids:
         raise ConfigError("the check selection leaves no check to run; include at least one check not excluded")
     return settings
 
