@@ -12,7 +12,7 @@ import re
 from rootguard.model.activity import ActivityReport
 from rootguard.model.findings import AuditReport, Status
 from rootguard.model.timestamps import format_timestamp
-from rootguard.report.formats import cis_short, findings, one_line
+from rootguard.report.format_common import cis_short, findings, one_line
 
 ORDER = (Status.FAIL, Status.ERROR, Status.MANUAL, Status.PASS, Status.NOT_APPLICABLE, Status.SKIPPED)
 """What a reader acts on first; ties keep the report's order."""
