@@ -9,7 +9,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, assert_never
 
-from rootguard.cli import options
+from rootguard.cli import options, security_hub
 from rootguard.cli.output import OutputFormat, emit
 from rootguard.errors import UsageError
 
@@ -111,6 +111,7 @@ def add_parser(commands: options.Commands, aws: options.Parser) -> None:
     options.add_verdict_options(audit)
     options.add_check_options(audit)
     add_live_source_options(audit)
+    security_hub.add_option(audit)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -136,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
                 settings, live, as_of=args.as_of, save_to=args.save_evidence, force=args.force, progress=update
             )
     emit(render(report, OutputFormat(args.format), to_terminal=args.output is None), args.output)
-    return report.exit_code(settings.fail_on)
+    return security_hub.send_if_asked(args, report, report.exit_code(settings.fail_on))
 
 
 def render(report: AuditReport, output_format: OutputFormat, *, to_terminal: bool) -> str:
