@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import stat
@@ -180,3 +181,14 @@ def test_help_loads_no_renderer_nor_aws_sdk() -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_every_renderer_named_has_a_module_spelled_out() -> None:
+    from rootguard.cli.render import _report_module
+
+    for output_format in FORMATS:
+        for target in (output_format.audit, output_format.activity):
+            if target is not None:
+                # A renderer another branch writes may be absent; an unknown name raises AssertionError.
+                with contextlib.suppress(ModuleNotFoundError):
+                    _report_module(target.split(":")[0])
