@@ -192,3 +192,14 @@ def test_every_renderer_named_has_a_module_spelled_out() -> None:
                 # A renderer another branch writes may be absent; an unknown name raises AssertionError.
                 with contextlib.suppress(ModuleNotFoundError):
                     _report_module(target.split(":")[0])
+
+
+def test_activity_table_starts_with_its_summary(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    _, out, _ = run(capsys, "activity", "--demo")
+    flat = " ".join(out.split())
+    assert "Summary: 2 sign-in · 3 sign-in-failure · 2 root-only-task · 6 avoidable" in flat
+    assert "unapproved: 10 human, 1 root-only task · 15 session(s)" in flat  # as root-activity counts them
+    assert out.index("Summary:") < out.index("timeline")
