@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+import types
+
+import pytest
+
 from builders import AS_OF
 from rootguard.model.findings import AccountResult, AuditReport, Finding, OrganizationInfo, Severity, Status
 from rootguard.report.table import render_table, visible
@@ -98,3 +103,25 @@ def test_compact_lines_fit_the_width_and_have_no_fix() -> None:
     text = render_table(report(finding("f", Status.FAIL, message=long)), compact=True, width=100)
     assert all(len(line) <= 100 for line in text.splitlines())
     assert "Fix:" not in text
+
+
+def test_an_organization_report_shows_the_matrix_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[bool, int]] = []
+
+    def render_matrix(report: AuditReport, *, color: bool, width: int) -> str:
+        calls.append((color, width))
+        return "MATRIX ROWS\n" if report.organization is not None else ""
+
+    monkeypatch.setitem(sys.modules, "rootguard.report.matrix", types.SimpleNamespace(render_matrix=render_matrix))
+    organization = AuditReport(
+        as_of=AS_OF,
+        accounts=(AccountResult("123456789012", (finding("f", Status.FAIL),)),),
+        source="test",
+        tool_version="0",
+        organization=OrganizationInfo("o-abc", "123456789012", 1),
+    )
+    text = render_table(organization, width=100)
+    assert text.index("Summary:") < text.index("MATRIX ROWS") < text.index("Needs attention")
+    assert calls == [(False, 100)]
+    assert "MATRIX" not in render_table(report(finding("f", Status.FAIL)))  # not an organization: not asked
+    assert len(calls) == 1
