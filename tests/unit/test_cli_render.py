@@ -47,6 +47,7 @@ def test_one_format_and_one_output_keep_their_old_meaning_whatever_the_suffix() 
         ("r.md", "markdown"),
         ("r.csv", "csv"),
         ("out/r.v2.csv", "csv"),
+        ("report.txt", "table"),
     ],
 )
 def test_the_longest_suffix_names_the_format(name: str, expected: str) -> None:
@@ -67,8 +68,8 @@ def test_several_outputs_take_their_formats_from_their_suffixes_and_formats_left
 
 
 def test_an_unknown_suffix_is_a_usage_error_naming_the_known_ones() -> None:
-    with pytest.raises(UsageError, match=r"r\.txt.*\.sarif\.json \(sarif\).*\.asff\.json \(asff\)"):
-        plan(None, [Path("r.txt"), Path("r.json")], "audit")
+    with pytest.raises(UsageError, match=r"r\.text.*\.sarif\.json \(sarif\).*\.asff\.json \(asff\)"):
+        plan(None, [Path("r.text"), Path("r.json")], "audit")
 
 
 def test_stdout_takes_one_report() -> None:
@@ -99,8 +100,8 @@ def test_activity_format_sarif_is_exit_2_naming_the_formats(capsys: pytest.Captu
 
 
 def test_usage_errors_exit_2_and_write_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "audit", "--demo", "--output", str(tmp_path / "r.json"), "--output", "r.txt")
-    assert code == 2 and out == "" and "r.txt" in err
+    code, out, err = run(capsys, "audit", "--demo", "--output", str(tmp_path / "r.json"), "--output", "r.text")
+    assert code == 2 and out == "" and "r.text" in err
     assert list(tmp_path.iterdir()) == []
 
 
@@ -203,3 +204,10 @@ def test_activity_table_starts_with_its_summary(
     assert "Summary: 2 sign-in · 3 sign-in-failure · 2 root-only-task · 6 avoidable" in flat
     assert "unapproved: 10 human, 1 root-only task · 15 session(s)" in flat  # as root-activity counts them
     assert out.index("Summary:") < out.index("timeline")
+
+
+def test_a_device_or_fifo_takes_the_table_whatever_its_name(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    assert [p.format.name for p in plan(None, [Path(os.devnull), fifo], "audit")] == ["table", "table"]
+    assert [p.format.name for p in plan(["csv"], [Path(os.devnull)], "audit")] == ["csv"]

@@ -10,7 +10,8 @@ How the options combine (contract §1, "Report formats and files"):
   SARIF, ``r.json`` JSON). With exactly one ``--format`` and one ``--output`` the file is written in that
   format whatever its name (the meaning ``--format X --output FILE`` always had).
 - A ``--format`` that no file is written in goes to stdout. Without ``--format`` and ``--output`` the
-  table goes to stdout; ``--output -`` is stdout (the table unless ``--format`` names another format).
+  table goes to stdout; ``--output -`` is stdout, and a device or FIFO (``/dev/null``) takes the table too,
+  unless a single ``--format`` names another format.
 - stdout takes one report: two formats for stdout are a usage error, since two documents on one stream
   cannot be told apart by a script.
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,7 +50,7 @@ class Format:
 
 
 FORMATS: tuple[Format, ...] = (
-    Format("table", (), "table:render_table", "activity_table:render_activity_table"),
+    Format("table", (".txt",), "table:render_table", "activity_table:render_activity_table"),
     Format("json", (".json",), "json_report:render_json", "activity_json:render_activity_json"),
     Format("csv", (".csv",), "csv_report:render_csv", "csv_report:render_activity_csv"),
     Format("markdown", (".md",), "markdown_report:render_markdown", "markdown_report:render_activity_markdown"),
@@ -160,7 +162,7 @@ def plan(formats: Sequence[str] | None, outputs: Sequence[Path] | None, kind: Re
 
 
 def _file_format(path: Path) -> Format:
-    if str(path) in STDOUT_NAMES:
+    if str(path) in STDOUT_NAMES or _is_stream(path):
         return TABLE
     found = format_for_suffix(path)
     if found is None:
@@ -169,6 +171,15 @@ def _file_format(path: Path) -> Format:
             f"{known_suffixes()}, or give a single --output with a single --format"
         )
     return found
+
+
+def _is_stream(path: Path) -> bool:
+    """A device, FIFO or socket (``/dev/null``, ``/dev/tty``, a named pipe): its name says no format."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISBLK(mode)
 
 
 @dataclass(frozen=True)
