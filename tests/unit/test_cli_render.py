@@ -128,7 +128,7 @@ def test_json_to_stdout_is_unchanged_by_the_new_options(capsys: pytest.CaptureFi
 
 def test_status_and_compact_need_a_table(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "audit", "--demo", "--format", "json", "--compact")
-    assert code == 2 and "--status and --compact" in err
+    assert code == 2 and "--status and --compact" in err and "--output -" in err
 
 
 def test_status_filters_the_table_and_says_what_it_hid(

@@ -25,11 +25,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from rootguard.cli.output import STDOUT_NAMES, emit
 from rootguard.errors import UsageError
 from rootguard.model.findings import Status
+
+if TYPE_CHECKING:
+    from rootguard.model.activity import ActivityReport
+    from rootguard.model.findings import AuditReport
 
 ReportKind = Literal["audit", "activity"]
 
@@ -190,19 +194,21 @@ class TableView:
     compact: bool = False
 
 
-def write_reports(report: Any, args: argparse.Namespace, kind: ReportKind) -> None:
+def write_reports(report: AuditReport | ActivityReport, args: argparse.Namespace, kind: ReportKind) -> None:
     """Render every report the options ask for, then write them: files atomically with mode 0600
     (``app.files.write_report``), stdout last. Nothing is written when any of them cannot be rendered."""
     planned = plan(getattr(args, "format", None), getattr(args, "output", None), kind)
     view = TableView(statuses=getattr(args, "status", None), compact=bool(getattr(args, "compact", False)))
     if (view.statuses is not None or view.compact) and not any(item.format is TABLE for item in planned):
-        raise UsageError("--status and --compact shape the table; no table is written (add --format table)")
+        raise UsageError("--status and --compact shape the table, and no table is written: add --output - for it")
     rendered = [(item, _render(report, item, kind, view, region=getattr(args, "region", None))) for item in planned]
     for item, text in sorted(rendered, key=lambda pair: pair[0].to_stdout):
         emit(text, None if item.to_stdout else item.path)
 
 
-def _render(report: Any, item: Planned, kind: ReportKind, view: TableView, *, region: str | None) -> str:
+def _render(
+    report: AuditReport | ActivityReport, item: Planned, kind: ReportKind, view: TableView, *, region: str | None
+) -> str:
     render = _renderer(item.format, kind)
     if item.format is TABLE:
         from rootguard.report.console import use_color, width  # noqa: PLC0415 - rich loads only for a table
