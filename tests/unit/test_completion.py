@@ -91,3 +91,46 @@ def test_completion_command_prints_the_script(capsys: pytest.CaptureFixture[str]
     with pytest.raises(SystemExit) as exit_:
         main(["completion", "powershell"])
     assert exit_.value.code == 2
+
+
+def test_zsh_function_completes_paths_options_and_choices(tmp_path: Path) -> None:
+    """The function's own logic, with the completion system's builtins replaced by printers."""
+    zsh = shutil.which("zsh")
+    if zsh is None:
+        pytest.skip("zsh is not installed here; the generated text is asserted above")
+    path = tmp_path / "_rootguard"
+    path.write_text(script("zsh", build_parser()))
+    program = (
+        f"compdef() {{ :; }}; source {path}\n"
+        '_describe() { print -rl -- ${(P)2}; }; compadd() { print -r -- "$@"; }; _files() { print FILES; }\n'
+        'words=(rootguard audit --format ""); CURRENT=4; _rootguard; echo ---\n'
+        "words=(rootguard --debug activity --out); CURRENT=4; _rootguard; echo ---\n"
+        'words=(rootguard audit --output ""); CURRENT=4; _rootguard\n'
+    )
+    result = subprocess.run([zsh, "-fc", program], capture_output=True, text=True, check=True)
+    formats, activity, output = result.stdout.split("---\n")
+    assert formats.split() == ["--", "table", "json", "csv", "markdown", "html", "sarif", "junit", "ocsf", "asff"]
+    assert any(line.startswith("--output:write a report to FILE") for line in activity.splitlines())
+    assert not any(line.startswith("--compact:") for line in activity.splitlines())
+    assert output.strip() == "FILES"
+
+
+def test_fish_completes_commands_and_choices(tmp_path: Path) -> None:
+    fish = shutil.which("fish")
+    if fish is None:
+        pytest.skip("fish is not installed here; the generated text is asserted above")
+    path = tmp_path / "rootguard.fish"
+    path.write_text(script("fish", build_parser()))
+    program = (
+        f"source {path}\n"
+        "complete -C 'rootguard au'; echo ---\n"
+        "complete -C 'rootguard activity --format '; echo ---\n"
+        "complete -C 'rootguard audit --comp'\n"
+    )
+    result = subprocess.run([fish, "-c", program], capture_output=True, text=True, check=True)
+    commands, formats, compact = (
+        [line.split("\t")[0] for line in part.splitlines()] for part in result.stdout.split("---\n")
+    )
+    assert commands == ["audit"]
+    assert sorted(formats) == ["csv", "html", "json", "markdown", "ocsf", "table"]
+    assert compact == ["--compact"]
