@@ -18,7 +18,7 @@ from rootguard.report.csv_report import (
     render_activity_csv,
     render_csv,
 )
-from rootguard.report.formats import CIS_BENCHMARKS
+from rootguard.report.format_common import CIS_BENCHMARKS
 
 
 def read(text: str) -> list[dict[str, str]]:

@@ -20,6 +20,10 @@ examples:
   rootguard activity --lookup --profile prod                 LookupEvents in every enabled Region (90 days)
   rootguard activity --evidence ./evidence --format json     a bundle's cloudtrail-logs/
   rootguard activity --lookup --config rootguard.toml        window, approvals and fail_on from the file
+  rootguard activity --athena s3://trail-bucket/AWSLogs/o-a1b2c3d4e5/ --since 180 --dry-run
+                                                             the Athena DDL, query, partitions and scan bound
+  rootguard activity --athena s3://trail-bucket/ --athena-setup --accounts 111122223333
+                                                             create the table, then query it in Athena
 
 exit codes: 0 nothing unapproved · 1 unapproved human root activity (high) or root-only task (medium)
             at or above --fail-on · 2 usage error · 3 nothing failed, but some input could not be read
@@ -44,6 +48,9 @@ def add_parser(commands: options.Commands, aws: options.Parser) -> None:
     source.add_argument("--lookup", action="store_true", help="CloudTrail LookupEvents API, every enabled Region")
     source.add_argument("--evidence", type=Path, metavar="DIR", help="an evidence bundle's cloudtrail-logs/")
     source.add_argument("--demo", action="store_true", help="the demo bundle shipped with rootguard")
+    source.add_argument(
+        "--athena", metavar="S3_URI", help="run the query in Amazon Athena over the trail at s3://bucket[/prefix]"
+    )
     activity.add_argument(
         "--since", type=options.days, metavar="DAYS", help="how many days back to read (default: --window)"
     )
@@ -62,6 +69,41 @@ def add_parser(commands: options.Commands, aws: options.Parser) -> None:
         "--workers", type=options.positive_int, metavar="N", help="processes for local scans (default: one per core)"
     )
     add_report_options(activity, "activity")
+    add_athena_options(activity)
+
+
+def add_athena_options(parser: argparse.ArgumentParser) -> None:
+    athena = parser.add_argument_group("Amazon Athena (--athena; also [athena] in rootguard.toml)")
+    athena.add_argument("--athena-setup", action="store_true", help="create the CloudTrail table first (IF NOT EXISTS)")
+    athena.add_argument(
+        "--dry-run", action="store_true", help="print the DDL, the query, the partitions and the scan bound; no query"
+    )
+    athena.add_argument("--accounts", type=_ids, metavar="IDS", help="accounts to read (default: every account folder)")
+    athena.add_argument(
+        "--regions", type=_ids, metavar="REGIONS", help="Regions to read (default: every Region folder)"
+    )
+    athena.add_argument(
+        "--max-scan-gb", type=_positive_gb, metavar="GB", help="ask before reading more than this (default 10)"
+    )
+    athena.add_argument("--yes", action="store_true", help="run above --max-scan-gb without asking (CI)")
+    athena.add_argument("--athena-workgroup", metavar="NAME", help="workgroup (default primary)")
+    athena.add_argument("--athena-database", metavar="NAME", help="Glue database of the table (default default)")
+    athena.add_argument("--athena-table", metavar="NAME", help="table name (default rootguard_cloudtrail)")
+    athena.add_argument("--athena-output", metavar="S3_URI", help="query results location (default: the workgroup's)")
+
+
+def _ids(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _positive_gb(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of GB, not {text!r}")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -98,8 +140,15 @@ def run(args: argparse.Namespace) -> int:
                 timeout=args.timeout,
                 progress=update,
             )
+    elif args.athena:
+        from rootguard.cli.athena import run_athena  # noqa: PLC0415
+
+        found = run_athena(args, settings, show=show)
+        if found is None:
+            return 0
+        report = found
     else:
-        raise UsageError("choose where to read CloudTrail: --logs PATH, --lookup, --evidence DIR or --demo")
+        raise UsageError("choose where to read CloudTrail: --logs PATH, --lookup, --evidence DIR, --demo or --athena")
     write_reports(report, args, "activity")
     return report.exit_code(settings.fail_on)
 

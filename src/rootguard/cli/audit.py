@@ -9,7 +9,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rootguard.cli import options
+from rootguard.cli import options, security_hub
 from rootguard.cli.render import add_report_options, write_reports
 from rootguard.errors import UsageError
 
@@ -111,6 +111,7 @@ def add_parser(commands: options.Commands, aws: options.Parser) -> None:
     options.add_check_options(audit)
     add_live_source_options(audit)
     add_report_options(audit, "audit")
+    security_hub.add_option(audit)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -136,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
                 settings, live, as_of=args.as_of, save_to=args.save_evidence, force=args.force, progress=update
             )
     write_reports(report, args, "audit")
-    return report.exit_code(settings.fail_on)
+    return security_hub.send_if_asked(args, report, report.exit_code(settings.fail_on))
 
 
 def progress(quiet: bool) -> AbstractContextManager[Callable[[str], None]]:

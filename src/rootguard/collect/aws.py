@@ -77,6 +77,7 @@ from rootguard.model.failures import (
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient
+    from mypy_boto3_athena.client import AthenaClient
     from mypy_boto3_cloudtrail.client import CloudTrailClient
     from mypy_boto3_cloudwatch.client import CloudWatchClient
     from mypy_boto3_config.client import ConfigServiceClient
@@ -86,6 +87,7 @@ if TYPE_CHECKING:
     from mypy_boto3_iam.client import IAMClient
     from mypy_boto3_logs.client import CloudWatchLogsClient
     from mypy_boto3_s3.client import S3Client
+    from mypy_boto3_securityhub.client import SecurityHubClient
     from mypy_boto3_sns.client import SNSClient
     from mypy_boto3_sso_admin.client import SSOAdminClient
     from mypy_boto3_sts.client import STSClient
@@ -202,6 +204,9 @@ class Aws:
         self.guard.install_retry_veto(client)
         return client
 
+    def athena(self, region: str | None = None, *, max_pool_connections: int | None = None) -> AthenaClient:
+        return cast("AthenaClient", self.client("athena", region, max_pool_connections=max_pool_connections))
+
     def cloudtrail(self, region: str | None = None, *, max_pool_connections: int | None = None) -> CloudTrailClient:
         return cast("CloudTrailClient", self.client("cloudtrail", region, max_pool_connections=max_pool_connections))
 
@@ -228,6 +233,9 @@ class Aws:
 
     def s3(self, region: str | None = None, *, max_pool_connections: int | None = None) -> S3Client:
         return cast("S3Client", self.client("s3", region, max_pool_connections=max_pool_connections))
+
+    def securityhub(self, region: str | None = None) -> SecurityHubClient:
+        return cast("SecurityHubClient", self.client("securityhub", region))
 
     def sns(self, region: str | None = None, *, max_pool_connections: int | None = None) -> SNSClient:
         return cast("SNSClient", self.client("sns", region, max_pool_connections=max_pool_connections))

@@ -16,7 +16,7 @@ from typing import Any
 
 from rootguard.model.findings import AccountResult, AuditReport, Finding, Status
 from rootguard.model.timestamps import format_timestamp
-from rootguard.report.formats import TOOL, cis_references, finding_id, findings, truncate
+from rootguard.report.format_common import TOOL, cis_references, finding_id, findings, truncate
 
 SCHEMA_VERSION = "2018-10-08"
 BATCH_LIMIT = 100
@@ -81,7 +81,7 @@ def asff_finding(account: AccountResult, finding: Finding, report: AuditReport, 
     compliance: dict[str, Any] = {"Status": COMPLIANCE[finding.status]}
     if references:
         compliance["RelatedRequirements"] = references[:32]
-    return {
+    document: dict[str, Any] = {
         "SchemaVersion": SCHEMA_VERSION,
         "Id": finding_id(account.account_id, finding.check_id),
         "ProductArn": product_arn(account.account_id, region),
@@ -96,7 +96,6 @@ def asff_finding(account: AccountResult, finding: Finding, report: AuditReport, 
         "Severity": {"Label": label, "Original": finding.severity.value},
         "Title": truncate(finding.title, TITLE_LIMIT),
         "Description": truncate(finding.message, DESCRIPTION_LIMIT) or finding.title,
-        "Remediation": {"Recommendation": {"Text": truncate(finding.remediation, RECOMMENDATION_LIMIT)}},
         "ProductFields": fields,
         "Resources": [
             {
@@ -109,3 +108,6 @@ def asff_finding(account: AccountResult, finding: Finding, report: AuditReport, 
         "Compliance": compliance,
         "RecordState": "ACTIVE",
     }
+    if finding.remediation:
+        document["Remediation"] = {"Recommendation": {"Text": truncate(finding.remediation, RECOMMENDATION_LIMIT)}}
+    return document

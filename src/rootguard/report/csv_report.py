@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from rootguard.model.activity import ActivityReport
 from rootguard.model.findings import AuditReport
 from rootguard.model.timestamps import format_timestamp
-from rootguard.report.formats import CIS_BENCHMARKS, findings
+from rootguard.report.format_common import CIS_BENCHMARKS, findings
 
 COLUMNS = (
     "account_id",

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 
 from rootguard.model.findings import AccountResult, AuditReport, Finding, Status
 from rootguard.model.timestamps import format_timestamp
-from rootguard.report.formats import TOOL, cis_short, escape_controls, one_line
+from rootguard.report.format_common import TOOL, cis_short, escape_controls, one_line
 
 SKIPPED = (Status.MANUAL, Status.NOT_APPLICABLE, Status.SKIPPED)
 

@@ -12,11 +12,12 @@ import re
 from rootguard.model.activity import ActivityReport
 from rootguard.model.findings import AuditReport, Status
 from rootguard.model.timestamps import format_timestamp
-from rootguard.report.formats import cis_short, findings, one_line
+from rootguard.report.format_common import cis_short, findings, one_line
 
 ORDER = (Status.FAIL, Status.ERROR, Status.MANUAL, Status.PASS, Status.NOT_APPLICABLE, Status.SKIPPED)
 """What a reader acts on first; ties keep the report's order."""
-_MARKUP = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+_MARKUP = re.compile(r"([\\`*_\[\]|~])")
+"""What can format, link or split a cell mid-line; ``(``, ``!`` and ``#`` do nothing once ``[`` is escaped."""
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from rootguard.model.activity import ActivityEvent, ActivityReport, event_severity
 from rootguard.model.findings import AccountResult, AuditReport, Finding, Severity, Status
 from rootguard.model.timestamps import format_timestamp
-from rootguard.report.formats import CIS_BENCHMARKS, TOOL, finding_id, findings
+from rootguard.report.format_common import CIS_BENCHMARKS, TOOL, finding_id, findings
 
 OCSF_VERSION = "1.6.0"
 FINDINGS_CATEGORY = 2

@@ -17,7 +17,7 @@ from typing import Any
 
 from rootguard.model.findings import AuditReport, Finding, Severity, Status
 from rootguard.model.timestamps import format_timestamp
-from rootguard.report.formats import SECURITY_SEVERITY, TOOL, cis_references, findings
+from rootguard.report.format_common import SECURITY_SEVERITY, TOOL, cis_references, findings
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 ANCHOR = "rootguard.toml"
@@ -52,7 +52,6 @@ def sarif_document(report: AuditReport) -> dict[str, Any]:
                         "rules": [_rule(finding, highest[check_id]) for check_id, finding in rules.items()],
                     }
                 },
-                "automationDetails": {"id": f"{TOOL}/{report.source}/"},
                 "columnKind": "unicodeCodePoints",
                 "results": [
                     _result(account.account_id, finding, index[finding.check_id])
