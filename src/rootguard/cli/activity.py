@@ -6,14 +6,11 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, assert_never
 
 from rootguard.cli import options
-from rootguard.cli.output import OutputFormat, emit, now
+from rootguard.cli.output import now
+from rootguard.cli.render import add_report_options, write_reports
 from rootguard.errors import UsageError
-
-if TYPE_CHECKING:
-    from rootguard.model.activity import ActivityReport
 
 ACTIVITY_EXAMPLES = """\
 examples:
@@ -63,8 +60,6 @@ def add_parser(commands: options.Commands, aws: options.Parser) -> None:
         metavar="TIMESTAMP",
         help="end of the period (default: now, or the bundle's collection time)",
     )
-    activity.add_argument("--format", choices=[f.value for f in OutputFormat], default=OutputFormat.TABLE.value)
-    activity.add_argument("--output", type=Path, metavar="FILE", help="write to FILE (default: stdout)")
     options.add_verdict_options(activity)
     options.add_config_option(activity)
     activity.add_argument(
@@ -73,6 +68,7 @@ def add_parser(commands: options.Commands, aws: options.Parser) -> None:
     activity.add_argument(
         "--workers", type=options.positive_int, metavar="N", help="processes for local scans (default: one per core)"
     )
+    add_report_options(activity, "activity")
     add_athena_options(activity)
 
 
@@ -153,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
         report = found
     else:
         raise UsageError("choose where to read CloudTrail: --logs PATH, --lookup, --evidence DIR, --demo or --athena")
-    emit(_render(report, OutputFormat(args.format), to_terminal=args.output is None), args.output)
+    write_reports(report, args, "activity")
     return report.exit_code(settings.fail_on)
 
 
@@ -167,18 +163,3 @@ def _check_local_logs(sources: list[str]) -> None:
             raise UsageError(f"--logs {source}: no such file or directory")
         if not os.access(path, os.R_OK | (os.X_OK if path.is_dir() else 0)):
             raise UsageError(f"--logs {source}: permission denied")
-
-
-def _render(report: ActivityReport, output_format: OutputFormat, *, to_terminal: bool) -> str:
-    match output_format:
-        case OutputFormat.JSON:
-            from rootguard.report.activity_json import render_activity_json  # noqa: PLC0415
-
-            return render_activity_json(report)
-        case OutputFormat.TABLE:
-            from rootguard.report.activity_table import render_activity_table  # noqa: PLC0415
-            from rootguard.report.console import use_color, width  # noqa: PLC0415
-
-            return render_activity_table(report, color=use_color(to_terminal), width=width(to_terminal))
-        case _:
-            assert_never(output_format)
