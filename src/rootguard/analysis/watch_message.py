@@ -230,3 +230,20 @@ def _plain(value: str | None) -> str:
 
 def _ascii(value: str) -> str:
     return "".join(ch if " " <= ch <= "~" else "?" for ch in value)
+
+
+def row(alert: Alert) -> str:
+    """One line for ``rootguard watch``'s table: time, severity, account, what, from where, MFA, approval."""
+    when = _when(alert)
+    level = alert.severity.value.upper()
+    event = alert.event
+    if event is None:
+        return f"{when}  {level:<8}  {_account(alert)}  {subject(alert)}"
+    approved = f"approved {_plain(event.approval.ticket)}" if event.approval else "NOT approved"
+    mfa = {True: "mfa", False: "NO MFA", None: "mfa ?"}[event.mfa]
+    failed = " FAILED" if event.error_code else ""
+    return (
+        f"{when}  {level:<8}  {_account(alert)}  {event.category.value}  "
+        f"{_plain(event.event_source)} {_plain(event.event_name)}{failed}  "
+        f"from {_plain(event.source_ip) or '?'}  {mfa}  {approved}"
+    )

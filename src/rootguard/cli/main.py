@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable, Sequence
 
 from rootguard import __version__
-from rootguard.cli import activity, audit, collect, options, package_watcher, permissions, remediate
+from rootguard.cli import activity, audit, collect, options, package_watcher, permissions, remediate, watch
 from rootguard.errors import RootguardError
 
 DEBUG_HELP = "on an internal error (exit 4), print the traceback (also ROOTGUARD_DEBUG=1)"
@@ -27,6 +27,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "remediate": remediate.run,
     "permissions": permissions.run,
     "package-watcher": package_watcher.run,
+    "watch": watch.run,
 }
 
 
@@ -46,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     remediate.add_parser(commands)
     permissions.add_parser(commands)
     package_watcher.add_parser(commands)
+    watch.add_parser(commands, aws)
     for command in commands.choices.values():  # `rootguard audit --debug` works as well as `rootguard --debug audit`
         command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
     return parser
