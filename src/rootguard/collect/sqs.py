@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from rootguard.collect.aws import Aws, ErrorDocument, call, error_fields
+from rootguard.collect.aws import Aws, ErrorDocument, call, error_fields, failure_document
+from rootguard.model.failures import classify
 
 WAIT_SECONDS = 20
 """The longest long poll SQS allows (``WaitTimeSeconds``)."""
@@ -78,8 +79,12 @@ def put_event(
         return dict(answer)
     [result] = answer.get("Entries", [{}]) or [{}]
     if answer.get("FailedEntryCount") or "EventId" not in result:
+        # A refused entry (NotAuthorizedForSourceException for an aws.* source) answers 200 with an error code.
         code = str(result.get("ErrorCode") or "PutEventsFailed")
-        return {"Error": {"Code": code, "Message": str(result.get("ErrorMessage") or code), "Operation": "PutEvents"}}
+        message = str(result.get("ErrorMessage") or code)
+        return failure_document(
+            code, message, classify(code), operation="events:PutEvents", region=client.meta.region_name
+        )
     return str(result["EventId"])
 
 
