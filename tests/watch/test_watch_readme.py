@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import watch_envelopes as w
-
 from rootguard.analysis.watch_event import Alert, classify_envelope
 from rootguard.analysis.watch_message import message
 

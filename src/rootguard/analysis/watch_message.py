@@ -238,7 +238,7 @@ def row(alert: Alert) -> str:
     level = alert.severity.value.upper()
     event = alert.event
     if event is None:
-        return f"{when}  {level:<8}  {_account(alert)}  {subject(alert)}"
+        return f"{when}  {level:<8}  {subject(alert)}"
     approved = f"approved {_plain(event.approval.ticket)}" if event.approval else "NOT approved"
     mfa = {True: "mfa", False: "NO MFA", None: "mfa ?"}[event.mfa]
     failed = " FAILED" if event.error_code else ""

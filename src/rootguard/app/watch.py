@@ -249,5 +249,10 @@ def _short_polls(
 
 def hops_text(result: SelfTest) -> Iterable[str]:
     for hop in result.hops:
-        shown = f"{hop.seconds:.2f} s" if hop.seconds is not None else "not observed"
+        if hop.seconds is None:
+            shown = "not observed"
+        elif hop.seconds < -0.005:  # SentTimestamp is AWS's clock, the others this machine's
+            shown = f"{hop.seconds:.2f} s (this machine's clock and AWS's differ)"
+        else:
+            shown = f"{max(hop.seconds, 0.0):.2f} s"
         yield f"  {hop.name:<20} {shown}"
