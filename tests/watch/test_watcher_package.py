@@ -96,7 +96,10 @@ def test_the_zip_runs_the_handler_on_documented_envelopes_with_a_clean_path(tmp_
     subjects = [r["Subject"] for r in requests]
     assert subjects[0].startswith("[CRITICAL] Root: console sign-in")
     assert subjects[1].startswith("[LOW] AssumeRoot session opened for 111122223333")
-    assert "AssumeRoot session opened by arn:aws:sts::444455556666" in json.loads(requests[2]["Message"])["default"]
+    session = json.loads(requests[2]["Message"])["default"]
+    assert "AssumeRoot session opened by arn:aws:sts::444455556666" in session
+    # The root-task catalogue (package data) is read from inside the zip.
+    assert "Root-only: yes - Edit or delete an S3 bucket policy that denies all principals" in session
     assert subjects[3].startswith("[TEST] rootguard watch self-test")
     third_party = json.loads(done.stdout.splitlines()[-1])
     assert "botocore" not in third_party and "rich" not in third_party
