@@ -13,7 +13,18 @@ import traceback
 from collections.abc import Callable, Sequence
 
 from rootguard import __version__
-from rootguard.cli import activity, audit, checks, collect, completion, options, permissions, remediate
+from rootguard.cli import (
+    activity,
+    audit,
+    checks,
+    collect,
+    completion,
+    options,
+    package_watcher,
+    permissions,
+    remediate,
+    watch,
+)
 from rootguard.errors import RootguardError
 
 DEBUG_HELP = "on an internal error (exit 4), print the traceback (also ROOTGUARD_DEBUG=1)"
@@ -28,6 +39,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "permissions": permissions.run,
     "checks": checks.run,
     "completion": completion.run,
+    "package-watcher": package_watcher.run,
+    "watch": watch.run,
 }
 
 
@@ -48,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     permissions.add_parser(commands)
     checks.add_parser(commands)
     completion.add_parser(commands)
+    package_watcher.add_parser(commands)
+    watch.add_parser(commands, aws)
     for command in commands.choices.values():  # `rootguard audit --debug` works as well as `rootguard --debug audit`
         command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
     return parser

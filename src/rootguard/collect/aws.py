@@ -89,6 +89,7 @@ if TYPE_CHECKING:
     from mypy_boto3_s3.client import S3Client
     from mypy_boto3_securityhub.client import SecurityHubClient
     from mypy_boto3_sns.client import SNSClient
+    from mypy_boto3_sqs.client import SQSClient
     from mypy_boto3_sso_admin.client import SSOAdminClient
     from mypy_boto3_sts.client import STSClient
 
@@ -186,14 +187,24 @@ class Aws:
         if recorder is not None:
             self.session.events.register("before-call", _record(recorder))
 
-    def client(self, service: str, region: str | None = None, *, max_pool_connections: int | None = None) -> BaseClient:
+    def client(
+        self,
+        service: str,
+        region: str | None = None,
+        *,
+        max_pool_connections: int | None = None,
+        read_timeout: float | None = None,
+    ) -> BaseClient:
         """A client for ``service`` in ``region`` (default: the session's Region); the accessors below
         are this, typed. Credentials are resolved here: a profile or credentials that cannot be used
-        stop the run (``CredentialsError``)."""
+        stop the run (``CredentialsError``). ``read_timeout`` replaces ``READ_TIMEOUT`` for calls that
+        wait on purpose (an SQS long poll holds the answer for up to 20 s)."""
         make: Any = self.session.client  # typed per service literal; the accessors pass the literal
         config = CLIENT_CONFIG
         if max_pool_connections is not None:
             config = config.merge(botocore.config.Config(max_pool_connections=max_pool_connections))
+        if read_timeout is not None:
+            config = config.merge(botocore.config.Config(read_timeout=read_timeout))
         try:
             client = cast("BaseClient", make(service, region_name=region or self.region, config=config))
         except botocore.exceptions.BotoCoreError as error:
@@ -239,6 +250,9 @@ class Aws:
 
     def sns(self, region: str | None = None, *, max_pool_connections: int | None = None) -> SNSClient:
         return cast("SNSClient", self.client("sns", region, max_pool_connections=max_pool_connections))
+
+    def sqs(self, region: str | None = None, *, read_timeout: float | None = None) -> SQSClient:
+        return cast("SQSClient", self.client("sqs", region, read_timeout=read_timeout))
 
     def sso_admin(self, region: str | None = None, *, max_pool_connections: int | None = None) -> SSOAdminClient:
         return cast("SSOAdminClient", self.client("sso-admin", region, max_pool_connections=max_pool_connections))
