@@ -584,6 +584,7 @@ TABLE_COLUMNS = [
     ("rss", "peak RSS MiB", "right"),
     ("pss", "tree PSS MiB", "right"),
     ("rate", "JSON GB/s", "right"),
+    ("files", "files/s", "right"),
     ("answer", "answer", "left"),
     ("ratio", "ratio", "left"),
     ("target", "target", "left"),
@@ -591,7 +592,8 @@ TABLE_COLUMNS = [
 ]
 
 
-def rows_for_display(results: list[Result], json_bytes: int) -> list[dict[str, str]]:
+def rows_for_display(results: list[Result], corpus: Corpus) -> list[dict[str, str]]:
+    json_bytes, files = corpus.json_bytes, int(corpus.manifest["log_files"])
     checks = verdicts(results)
     rows = []
     for result in results:
@@ -610,6 +612,7 @@ def rows_for_display(results: list[Result], json_bytes: int) -> list[dict[str, s
             rss=f"{result.peak_rss_mib:.0f}",
             pss=f"{result.tree_pss_mib:.0f}",
             rate=f"{approx}{json_bytes / result.median / 1e9:.2f}",
+            files=f"{approx}{files / result.median:,.0f}",
             answer="; ".join(answers) if answers else "(finds nothing: floor)",
         )
         found = checks.get(result.bench.key, [])
@@ -626,7 +629,7 @@ def rows_for_display(results: list[Result], json_bytes: int) -> list[dict[str, s
     return rows
 
 
-def print_table(results: list[Result], json_bytes: int, title: str) -> None:
+def print_table(results: list[Result], corpus: Corpus, title: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -634,7 +637,7 @@ def print_table(results: list[Result], json_bytes: int, title: str) -> None:
     for _, header, justify in TABLE_COLUMNS:
         table.add_column(header, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     styles = {"PASS": "green", "FAIL": "bold red", "ERROR": "bold red", "WRONG": "bold red"}
-    for row in rows_for_display(results, json_bytes):
+    for row in rows_for_display(results, corpus):
         cells = [row[key] for key, _, _ in TABLE_COLUMNS]
         style = styles.get(row["result"])
         cells[-1] = f"[{style}]{row['result']}[/]" if style else row["result"]
@@ -642,14 +645,14 @@ def print_table(results: list[Result], json_bytes: int, title: str) -> None:
     Console(width=max(200, Console().width)).print(table)
 
 
-def markdown_table(results: list[Result], json_bytes: int) -> str:
+def markdown_table(results: list[Result], corpus: Corpus) -> str:
     lines = [
         "| " + " | ".join(header for _, header, _ in TABLE_COLUMNS) + " |",
         "|" + "|".join("---:" if justify == "right" else "---" for _, _, justify in TABLE_COLUMNS) + "|",
     ]
     lines.extend(
         "| " + " | ".join((row[key] or " ").replace("|", "\\|") for key, _, _ in TABLE_COLUMNS) + " |"
-        for row in rows_for_display(results, json_bytes)
+        for row in rows_for_display(results, corpus)
     )
     return "\n".join(lines)
 
@@ -896,10 +899,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{m['log_files']:,} files ({m['gz_bytes'] / 1e6:,.0f} MB gzip) · {info['cpus']} CPUs · "
         f"median of {args.repeat} (+{args.warmup} warm-up)"
     )
-    print_table(results, corpus.json_bytes, title)
+    print_table(results, corpus, title)
     if args.markdown:
         print()
-        print(markdown_table(results, corpus.json_bytes))
+        print(markdown_table(results, corpus))
     print(f"rootguard row: {plan.rootguard_mode or 'not available'}")
     for reason in plan.skipped:
         print(f"skipped: {reason}")

@@ -31,14 +31,16 @@ ALLOWED: dict[str, set[str]] = {
     "trail": {"model", "errors"},
     "report": {"model", "errors"},
     "remediation": {"model", "errors"},
+    "watch": {"analysis", "model", "errors"},
     "model": {"errors"},
     "errors": set(),
     "__init__": set(),
 }
 """Layer → the layers it may import (itself and the package face ``rootguard`` always allowed)."""
 
-THIRD_PARTY_OWNERS = {"boto3": {"collect"}, "botocore": {"collect"}, "rich": {"report"}}
-"""Libraries only one layer may touch: AWS only at the collector edge, terminal drawing only in report."""
+THIRD_PARTY_OWNERS = {"boto3": {"collect", "watch"}, "botocore": {"collect"}, "rich": {"report"}}
+"""Libraries only one layer may touch: AWS only at the collector edge (and in the deployed watcher, which
+publishes from inside Lambda), terminal drawing only in report."""
 STUB_PREFIX = "mypy_boto3_"
 
 

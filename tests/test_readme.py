@@ -43,3 +43,19 @@ def test_permissions_cover_every_declared_action() -> None:
 
     declared = {action for op in OPERATIONS for action in op.actions} | set(cloudtrail.REQUIRED_ACTIONS)
     assert set(audit_actions()) == declared
+
+
+def test_readme_check_table_is_what_rootguard_checks_prints() -> None:
+    from rootguard.app.catalog import check_catalog
+    from rootguard.report.checks_report import render_checks_markdown
+
+    readme = (ROOT / "README.md").read_text()
+    begin, end = (
+        "<!-- rootguard checks --format markdown: begin -->\n",
+        "<!-- rootguard checks --format markdown: end -->",
+    )
+    assert begin in readme and end in readme, "README.md lost the markers around its check table"
+    table = readme.split(begin, 1)[1].split(end, 1)[0]
+    assert table == render_checks_markdown(check_catalog()), (
+        "README's check table is stale: run `python scripts/sync_readme_checks.py`"
+    )

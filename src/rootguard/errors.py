@@ -11,7 +11,9 @@ what to do next. Everything else is a bug and is shown as one.
     ├── ConfigError                rootguard.toml or a ROOTGUARD_* variable that is missing or invalid
     ├── CredentialsError           no AWS credentials, or expired / invalid ones
     ├── CollectionError            AWS cannot be reached at all (endpoint, network)
-    └── OutputError                the report or bundle cannot be written
+    ├── OutputError                the report or bundle cannot be written
+    └── SecurityHubError           exit 3: findings could not be sent to Security Hub (not
+                                   enabled, refused); the report itself was written
 
 Problems with one piece of evidence are not errors: they become a ``Gap`` in the
 evidence model and the checks that need it report ERROR.
@@ -52,3 +54,10 @@ class CollectionError(RootguardError):
 
 class OutputError(RootguardError):
     """The report or bundle could not be written."""
+
+
+class SecurityHubError(RootguardError):
+    """``--send-to-security-hub`` could not send the findings; the report was already written (exit 3, like an
+    ERROR: something asked for was not done, and a FAIL's exit 1 still wins)."""
+
+    exit_code = 3

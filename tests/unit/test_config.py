@@ -93,7 +93,10 @@ def test_an_empty_file_changes_nothing() -> None:
     ("text", "message"),
     [
         ("window = [", "f is not valid TOML"),
-        ("windows = 3", "f: unknown key windows (known: approvals, break_glass, checks, fail_on, thresholds, window)"),
+        (
+            "windows = 3",
+            "f: unknown key windows (known: approvals, athena, break_glass, checks, fail_on, thresholds, window)",
+        ),
         ('window = "30 days"', f"f: window {DAYS}, not '30 days'"),
         ('window = "12h"', f"f: window {DAYS}, not '12h'"),
         ("window = true", f"f: window {DAYS}, not True"),

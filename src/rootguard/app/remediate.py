@@ -15,7 +15,7 @@ from rootguard.app.audit import audit_bundle
 from rootguard.config.settings import Settings
 from rootguard.errors import UsageError
 from rootguard.model.findings import AuditReport, Status
-from rootguard.remediation import Template, TemplateFormat, render, select_templates
+from rootguard.remediation import Template, TemplateFormat, render, select_templates, watch_templates
 
 
 @dataclass(frozen=True)
@@ -32,9 +32,12 @@ FORMATS = tuple(f.value for f in TemplateFormat)
 """What ``--format`` accepts: cloudformation, terraform."""
 
 
-def remediate(failing: set[str], template_format: str, *, all_templates: bool = False) -> Remediation:
-    """The templates that fix ``failing`` check ids (or every template), rendered in ``template_format``."""
-    chosen = tuple(select_templates(failing, all_templates=all_templates))
+def remediate(
+    failing: set[str], template_format: str, *, all_templates: bool = False, watch: bool = False
+) -> Remediation:
+    """The templates that fix ``failing`` check ids (or every template, or the watcher's), rendered in
+    ``template_format``."""
+    chosen = tuple(watch_templates() if watch else select_templates(failing, all_templates=all_templates))
     files: dict[str, bytes] = {}
     for template in chosen:
         files.update(render(template, TemplateFormat(template_format)))

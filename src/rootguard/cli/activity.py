@@ -6,14 +6,11 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, assert_never
 
 from rootguard.cli import options
-from rootguard.cli.output import OutputFormat, emit, now
+from rootguard.cli.output import now
+from rootguard.cli.render import add_report_options, write_reports
 from rootguard.errors import UsageError
-
-if TYPE_CHECKING:
-    from rootguard.model.activity import ActivityReport
 
 ACTIVITY_EXAMPLES = """\
 examples:
@@ -23,6 +20,10 @@ examples:
   rootguard activity --lookup --profile prod                 LookupEvents in every enabled Region (90 days)
   rootguard activity --evidence ./evidence --format json     a bundle's cloudtrail-logs/
   rootguard activity --lookup --config rootguard.toml        window, approvals and fail_on from the file
+  rootguard activity --athena s3://trail-bucket/AWSLogs/o-a1b2c3d4e5/ --since 180 --dry-run
+                                                             the Athena DDL, query, partitions and scan bound
+  rootguard activity --athena s3://trail-bucket/ --athena-setup --accounts 111122223333
+                                                             create the table, then query it in Athena
 
 exit codes: 0 nothing unapproved · 1 unapproved human root activity (high) or root-only task (medium)
             at or above --fail-on · 2 usage error · 3 nothing failed, but some input could not be read
@@ -47,6 +48,9 @@ def add_parser(commands: options.Commands, aws: options.Parser) -> None:
     source.add_argument("--lookup", action="store_true", help="CloudTrail LookupEvents API, every enabled Region")
     source.add_argument("--evidence", type=Path, metavar="DIR", help="an evidence bundle's cloudtrail-logs/")
     source.add_argument("--demo", action="store_true", help="the demo bundle shipped with rootguard")
+    source.add_argument(
+        "--athena", metavar="S3_URI", help="run the query in Amazon Athena over the trail at s3://bucket[/prefix]"
+    )
     activity.add_argument(
         "--since", type=options.days, metavar="DAYS", help="how many days back to read (default: --window)"
     )
@@ -56,8 +60,6 @@ def add_parser(commands: options.Commands, aws: options.Parser) -> None:
         metavar="TIMESTAMP",
         help="end of the period (default: now, or the bundle's collection time)",
     )
-    activity.add_argument("--format", choices=[f.value for f in OutputFormat], default=OutputFormat.TABLE.value)
-    activity.add_argument("--output", type=Path, metavar="FILE", help="write to FILE (default: stdout)")
     options.add_verdict_options(activity)
     options.add_config_option(activity)
     activity.add_argument(
@@ -66,6 +68,42 @@ def add_parser(commands: options.Commands, aws: options.Parser) -> None:
     activity.add_argument(
         "--workers", type=options.positive_int, metavar="N", help="processes for local scans (default: one per core)"
     )
+    add_report_options(activity, "activity")
+    add_athena_options(activity)
+
+
+def add_athena_options(parser: argparse.ArgumentParser) -> None:
+    athena = parser.add_argument_group("Amazon Athena (--athena; also [athena] in rootguard.toml)")
+    athena.add_argument("--athena-setup", action="store_true", help="create the CloudTrail table first (IF NOT EXISTS)")
+    athena.add_argument(
+        "--dry-run", action="store_true", help="print the DDL, the query, the partitions and the scan bound; no query"
+    )
+    athena.add_argument("--accounts", type=_ids, metavar="IDS", help="accounts to read (default: every account folder)")
+    athena.add_argument(
+        "--regions", type=_ids, metavar="REGIONS", help="Regions to read (default: every Region folder)"
+    )
+    athena.add_argument(
+        "--max-scan-gb", type=_positive_gb, metavar="GB", help="ask before reading more than this (default 10)"
+    )
+    athena.add_argument("--yes", action="store_true", help="run above --max-scan-gb without asking (CI)")
+    athena.add_argument("--athena-workgroup", metavar="NAME", help="workgroup (default primary)")
+    athena.add_argument("--athena-database", metavar="NAME", help="Glue database of the table (default default)")
+    athena.add_argument("--athena-table", metavar="NAME", help="table name (default rootguard_cloudtrail)")
+    athena.add_argument("--athena-output", metavar="S3_URI", help="query results location (default: the workgroup's)")
+
+
+def _ids(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _positive_gb(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of GB, not {text!r}")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -102,9 +140,16 @@ def run(args: argparse.Namespace) -> int:
                 timeout=args.timeout,
                 progress=update,
             )
+    elif args.athena:
+        from rootguard.cli.athena import run_athena  # noqa: PLC0415
+
+        found = run_athena(args, settings, show=show)
+        if found is None:
+            return 0
+        report = found
     else:
-        raise UsageError("choose where to read CloudTrail: --logs PATH, --lookup, --evidence DIR or --demo")
-    emit(_render(report, OutputFormat(args.format), to_terminal=args.output is None), args.output)
+        raise UsageError("choose where to read CloudTrail: --logs PATH, --lookup, --evidence DIR, --demo or --athena")
+    write_reports(report, args, "activity")
     return report.exit_code(settings.fail_on)
 
 
@@ -118,18 +163,3 @@ def _check_local_logs(sources: list[str]) -> None:
             raise UsageError(f"--logs {source}: no such file or directory")
         if not os.access(path, os.R_OK | (os.X_OK if path.is_dir() else 0)):
             raise UsageError(f"--logs {source}: permission denied")
-
-
-def _render(report: ActivityReport, output_format: OutputFormat, *, to_terminal: bool) -> str:
-    match output_format:
-        case OutputFormat.JSON:
-            from rootguard.report.activity_json import render_activity_json  # noqa: PLC0415
-
-            return render_activity_json(report)
-        case OutputFormat.TABLE:
-            from rootguard.report.activity_table import render_activity_table  # noqa: PLC0415
-            from rootguard.report.console import use_color, width  # noqa: PLC0415
-
-            return render_activity_table(report, color=use_color(to_terminal), width=width(to_terminal))
-        case _:
-            assert_never(output_format)

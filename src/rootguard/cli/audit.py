@@ -7,15 +7,14 @@ import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING, assert_never
+from typing import TYPE_CHECKING
 
-from rootguard.cli import options
-from rootguard.cli.output import OutputFormat, emit
+from rootguard.cli import options, security_hub
+from rootguard.cli.render import add_report_options, write_reports
 from rootguard.errors import UsageError
 
 if TYPE_CHECKING:
     from rootguard.app.audit import LiveSource
-    from rootguard.model.findings import AuditReport
 
 AUDIT_EXAMPLES = """\
 examples:
@@ -24,6 +23,8 @@ examples:
   rootguard audit --evidence ./evidence           evaluate a bundle offline
   rootguard audit --evidence ./evidence --as-of 2026-11-01T00:00:00Z --window 30
   rootguard audit --format json --output report.json --fail-on high
+  rootguard audit --demo --output r.sarif --output r.html --format table   table on stdout, two files
+  rootguard audit --demo --status fail,error --compact   one line per failing finding
   rootguard audit --approvals approvals.toml      root use inside approved windows passes
   rootguard audit --config rootguard.toml         thresholds, check selection, break-glass declarations
   rootguard audit --demo --skip-checks root-activity,break-glass
@@ -100,8 +101,6 @@ def add_parser(commands: options.Commands, aws: options.Parser) -> None:
     source.add_argument("--demo", action="store_true", help="evaluate the demo bundle shipped with rootguard")
     audit.add_argument("--save-evidence", type=Path, metavar="DIR", help="live runs: keep the collected bundle in DIR")
     audit.add_argument("--force", action="store_true", help="with --save-evidence: write into a non-empty DIR")
-    audit.add_argument("--format", choices=[f.value for f in OutputFormat], default=OutputFormat.TABLE.value)
-    audit.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE (default: stdout)")
     audit.add_argument(
         "--as-of",
         type=options.as_of,
@@ -111,6 +110,8 @@ def add_parser(commands: options.Commands, aws: options.Parser) -> None:
     options.add_verdict_options(audit)
     options.add_check_options(audit)
     add_live_source_options(audit)
+    add_report_options(audit, "audit")
+    security_hub.add_option(audit)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -135,23 +136,8 @@ def run(args: argparse.Namespace) -> int:
             report = audit.audit_live(
                 settings, live, as_of=args.as_of, save_to=args.save_evidence, force=args.force, progress=update
             )
-    emit(render(report, OutputFormat(args.format), to_terminal=args.output is None), args.output)
-    return report.exit_code(settings.fail_on)
-
-
-def render(report: AuditReport, output_format: OutputFormat, *, to_terminal: bool) -> str:
-    match output_format:
-        case OutputFormat.JSON:
-            from rootguard.report.json_report import render_json  # noqa: PLC0415
-
-            return render_json(report)
-        case OutputFormat.TABLE:
-            from rootguard.report.console import use_color, width  # noqa: PLC0415
-            from rootguard.report.table import render_table  # noqa: PLC0415
-
-            return render_table(report, color=use_color(to_terminal), width=width(to_terminal))
-        case _:
-            assert_never(output_format)
+    write_reports(report, args, "audit")
+    return security_hub.send_if_asked(args, report, report.exit_code(settings.fail_on))
 
 
 def progress(quiet: bool) -> AbstractContextManager[Callable[[str], None]]:

@@ -13,7 +13,19 @@ import traceback
 from collections.abc import Callable, Sequence
 
 from rootguard import __version__
-from rootguard.cli import activity, audit, collect, options, org, permissions, remediate
+from rootguard.cli import (
+    activity,
+    audit,
+    checks,
+    collect,
+    completion,
+    options,
+    org,
+    package_watcher,
+    permissions,
+    remediate,
+    watch,
+)
 from rootguard.errors import RootguardError
 
 DEBUG_HELP = "on an internal error (exit 4), print the traceback (also ROOTGUARD_DEBUG=1)"
@@ -26,6 +38,10 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "activity": activity.run,
     "remediate": remediate.run,
     "permissions": permissions.run,
+    "checks": checks.run,
+    "completion": completion.run,
+    "package-watcher": package_watcher.run,
+    "watch": watch.run,
     "org": org.run,
 }
 
@@ -45,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
     activity.add_parser(commands, aws)
     remediate.add_parser(commands)
     permissions.add_parser(commands)
+    checks.add_parser(commands)
+    completion.add_parser(commands)
+    package_watcher.add_parser(commands)
+    watch.add_parser(commands, aws)
     org.add_parser(commands, aws)
     for command in commands.choices.values():  # `rootguard audit --debug` works as well as `rootguard --debug audit`
         command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)

@@ -157,5 +157,10 @@ def settings(args: argparse.Namespace, *, demo: DemoFiles | None = None) -> Sett
         attestation_max_age_days=getattr(args, "attestation_max_age_days", None),
         include_checks=split_check_ids(checks, "--checks") if checks is not None else None,
         exclude_checks=split_check_ids(skip, "--skip-checks") if skip is not None else None,
+        athena_workgroup=getattr(args, "athena_workgroup", None),
+        athena_database=getattr(args, "athena_database", None),
+        athena_table=getattr(args, "athena_table", None),
+        athena_output=getattr(args, "athena_output", None),
+        athena_max_scan_gb=getattr(args, "max_scan_gb", None),
     )
     return load_settings(cli, explicit=getattr(args, "config", None), env=os.environ, cwd=Path.cwd(), demo=demo)

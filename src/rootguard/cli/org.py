@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rootguard.cli import options
-from rootguard.cli.audit import add_live_source_options, live_source, render
-from rootguard.cli.output import OutputFormat, emit
+from rootguard.cli.audit import add_live_source_options, live_source
+from rootguard.cli.render import add_report_options, write_reports
 
 if TYPE_CHECKING:
     from rootguard.app.org import OrgRequest
@@ -111,14 +111,13 @@ def add_parser(commands: options.Commands, aws: options.Parser) -> None:
     )
     audit.add_argument("--save-evidence", type=Path, metavar="DIR", help="keep the organization bundle in DIR")
     audit.add_argument("--force", action="store_true", help="with --save-evidence: write into a non-empty DIR")
-    audit.add_argument("--format", choices=[f.value for f in OutputFormat], default=OutputFormat.TABLE.value)
-    audit.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE (default: stdout)")
     audit.add_argument(
         "--as-of", type=options.as_of, metavar="TIMESTAMP", help="evaluate as of this time (default: collection time)"
     )
     options.add_verdict_options(audit)
     options.add_check_options(audit)
     _add_org_options(audit)
+    add_report_options(audit, "audit")
     for parser in (collect, audit):
         parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
@@ -230,7 +229,7 @@ def run_audit(args: argparse.Namespace) -> int:
             progress=update,
             warn=warn,
         )
-    emit(render(report, OutputFormat(args.format), to_terminal=args.output is None), args.output)
+    write_reports(report, args, "audit")
     return report.exit_code(settings.fail_on)
 
 

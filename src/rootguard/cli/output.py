@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
-
-
-class OutputFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-
 
 STDOUT_NAMES = frozenset({"-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"})
 """Names of standard output a user may pass as --output (they are links, which report files never follow)."""

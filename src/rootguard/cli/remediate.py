@@ -15,6 +15,7 @@ examples:
   rootguard remediate --format terraform --report report.json --out ./fix
   rootguard remediate --format terraform --evidence ./evidence --config rootguard.toml
   rootguard remediate --format cloudformation --all --out ./fix  every template, whatever the findings
+  rootguard remediate --format terraform --watch --out ./watch  the root activity watcher (`package-watcher` zip)
 
 With --evidence or --demo the bundle is audited first with the same settings as `rootguard audit`
 (rootguard.toml, ROOTGUARD_*, --approvals, check selection), so both agree on what fails.
@@ -37,6 +38,9 @@ def add_parser(commands: options.Commands) -> None:
     source.add_argument("--evidence", type=Path, metavar="DIR", help="audit this bundle offline first")
     source.add_argument("--demo", action="store_true", help="audit the demo bundle first")
     source.add_argument("--all", action="store_true", help="every template, whatever the findings")
+    source.add_argument(
+        "--watch", action="store_true", help="the root activity watcher (EventBridge, Lambda, SNS) and its org variant"
+    )
     remediate.add_argument("--out", type=Path, metavar="DIR", help="write the files here (default: stdout)")
     remediate.add_argument("--force", action="store_true", help="overwrite files that already exist in DIR")
     remediate.add_argument("--approvals", type=Path, metavar="FILE", help="TOML file of approved root-use windows")
@@ -46,8 +50,8 @@ def add_parser(commands: options.Commands) -> None:
 def run(args: argparse.Namespace) -> int:
     from rootguard.app import remediate  # noqa: PLC0415
 
-    failing = set() if args.all else _failing_checks(args)
-    result = remediate.remediate(failing, args.format, all_templates=args.all)
+    failing = set() if args.all or args.watch else _failing_checks(args)
+    result = remediate.remediate(failing, args.format, all_templates=args.all, watch=args.watch)
     if result.untemplated:
         print(
             f"rootguard: failing with no template here: {', '.join(result.untemplated)} "
@@ -78,7 +82,7 @@ def _failing_checks(args: argparse.Namespace) -> set[str]:
         if args.demo:
             return remediate.failing_in_bundle(demo.demo_bundle(), settings, source="demo")
         return remediate.failing_in_bundle(args.evidence, settings)
-    raise UsageError("say which findings to fix: --report FILE, --evidence DIR, --demo, or --all")
+    raise UsageError("say which findings to fix: --report FILE, --evidence DIR, --demo, --all or --watch")
 
 
 def _write(files: dict[str, bytes], out: Path, *, force: bool) -> None:

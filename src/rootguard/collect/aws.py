@@ -77,6 +77,7 @@ from rootguard.model.failures import (
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient
+    from mypy_boto3_athena.client import AthenaClient
     from mypy_boto3_cloudtrail.client import CloudTrailClient
     from mypy_boto3_cloudwatch.client import CloudWatchClient
     from mypy_boto3_config.client import ConfigServiceClient
@@ -87,7 +88,9 @@ if TYPE_CHECKING:
     from mypy_boto3_logs.client import CloudWatchLogsClient
     from mypy_boto3_organizations.client import OrganizationsClient
     from mypy_boto3_s3.client import S3Client
+    from mypy_boto3_securityhub.client import SecurityHubClient
     from mypy_boto3_sns.client import SNSClient
+    from mypy_boto3_sqs.client import SQSClient
     from mypy_boto3_sso_admin.client import SSOAdminClient
     from mypy_boto3_sts.client import STSClient
 
@@ -216,15 +219,19 @@ class Aws:
         max_pool_connections: int | None = None,
         endpoint_url: str | None = None,
         max_attempts: int | None = None,
+        read_timeout: float | None = None,
     ) -> BaseClient:
         """A client for ``service`` in ``region`` (default: the session's Region); the accessors below
         are this, typed. Credentials are resolved here: a profile or credentials that cannot be used
         stop the run (``CredentialsError``). ``max_attempts`` overrides ``MAX_ATTEMPTS`` (STS's
-        AssumeRoot, which AWS rate-limits, is retried longer)."""
+        AssumeRoot, which AWS rate-limits, is retried longer); ``read_timeout`` replaces ``READ_TIMEOUT``
+        for calls that wait on purpose (an SQS long poll holds the answer for up to 20 s)."""
         make: Any = self.session.client  # typed per service literal; the accessors pass the literal
         config = CLIENT_CONFIG
         if max_pool_connections is not None:
             config = config.merge(botocore.config.Config(max_pool_connections=max_pool_connections))
+        if read_timeout is not None:
+            config = config.merge(botocore.config.Config(read_timeout=read_timeout))
         if max_attempts is not None:
             retries = botocore.config.Config(retries={"mode": "standard", "total_max_attempts": max_attempts})
             config = config.merge(retries)
@@ -250,6 +257,9 @@ class Aws:
             self.guard.install(client.meta.events)
         self.guard.install_retry_veto(client)
         return client
+
+    def athena(self, region: str | None = None, *, max_pool_connections: int | None = None) -> AthenaClient:
+        return cast("AthenaClient", self.client("athena", region, max_pool_connections=max_pool_connections))
 
     def cloudtrail(self, region: str | None = None, *, max_pool_connections: int | None = None) -> CloudTrailClient:
         return cast("CloudTrailClient", self.client("cloudtrail", region, max_pool_connections=max_pool_connections))
@@ -285,8 +295,14 @@ class Aws:
     def s3(self, region: str | None = None, *, max_pool_connections: int | None = None) -> S3Client:
         return cast("S3Client", self.client("s3", region, max_pool_connections=max_pool_connections))
 
+    def securityhub(self, region: str | None = None) -> SecurityHubClient:
+        return cast("SecurityHubClient", self.client("securityhub", region))
+
     def sns(self, region: str | None = None, *, max_pool_connections: int | None = None) -> SNSClient:
         return cast("SNSClient", self.client("sns", region, max_pool_connections=max_pool_connections))
+
+    def sqs(self, region: str | None = None, *, read_timeout: float | None = None) -> SQSClient:
+        return cast("SQSClient", self.client("sqs", region, read_timeout=read_timeout))
 
     def sso_admin(self, region: str | None = None, *, max_pool_connections: int | None = None) -> SSOAdminClient:
         return cast("SSOAdminClient", self.client("sso-admin", region, max_pool_connections=max_pool_connections))

@@ -20,6 +20,9 @@ ENVIRONMENT: dict[str, str] = {
     "ROOTGUARD_UNUSED_CREDENTIALS_DAYS": "--unused-credentials-days (iam-unused-credentials)",
     "ROOTGUARD_KEY_ROTATION_DAYS": "--key-rotation-days (iam-key-rotation)",
     "ROOTGUARD_ATTESTATION_MAX_AGE_DAYS": "--attestation-max-age-days (break-glass)",
+    "ROOTGUARD_ATHENA_WORKGROUP": "--athena-workgroup: the Athena workgroup of activity --athena",
+    "ROOTGUARD_ATHENA_DATABASE": "--athena-database: the Glue database holding the CloudTrail table",
+    "ROOTGUARD_ATHENA_OUTPUT": "--athena-output: s3:// location for Athena's query results",
 }
 
 
@@ -48,6 +51,9 @@ def env_layer(env: Mapping[str, str]) -> Layer:
         attestation_max_age_days=days("ROOTGUARD_ATTESTATION_MAX_AGE_DAYS"),
         include_checks=ids("ROOTGUARD_CHECKS"),
         exclude_checks=ids("ROOTGUARD_SKIP_CHECKS"),
+        athena_workgroup=get("ROOTGUARD_ATHENA_WORKGROUP"),
+        athena_database=get("ROOTGUARD_ATHENA_DATABASE"),
+        athena_output=get("ROOTGUARD_ATHENA_OUTPUT"),
     )
 
 

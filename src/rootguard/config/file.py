@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from rootguard.checks import check_ids
 from rootguard.config.durations import DurationError, days_error, whole_days
 from rootguard.config.layer import Layer
 from rootguard.errors import ConfigError
@@ -21,7 +20,8 @@ from rootguard.model.break_glass import Attestation, AttestationKind, BreakGlass
 from rootguard.model.findings import Severity
 from rootguard.model.thresholds import Thresholds
 
-TOP_KEYS = {"window", "fail_on", "approvals", "thresholds", "checks", "break_glass"}
+TOP_KEYS = {"window", "fail_on", "approvals", "thresholds", "checks", "break_glass", "athena"}
+ATHENA_KEYS = {"workgroup", "database", "table", "output", "max_scan_gb", "price_per_tb"}
 THRESHOLD_KEYS = {f.name for f in fields(Thresholds)}
 
 
@@ -37,6 +37,12 @@ def parse_config(text: str, source: str, base: Path) -> Layer:
     checks = _table(document, "checks", source)
     _no_unknown(checks, {"include", "exclude"}, source, "checks.")
     approvals: str | None = _value(document, "approvals", source, str, expected="a file path string")
+    athena = _table(document, "athena", source)
+    _no_unknown(athena, ATHENA_KEYS, source, "athena.")
+
+    def name(key: str) -> str | None:
+        return _value(athena, key, source, str, expected="a string", prefix="athena.")  # type: ignore[no-any-return]
+
     return Layer(
         window_days=_days(document, "window", source),
         fail_on=severity(document.get("fail_on"), f"{source}: fail_on"),
@@ -47,7 +53,22 @@ def parse_config(text: str, source: str, base: Path) -> Layer:
         include_checks=_check_ids(checks.get("include"), f"{source}: checks.include"),
         exclude_checks=_check_ids(checks.get("exclude"), f"{source}: checks.exclude"),
         break_glass=_break_glass(document, source),
+        athena_workgroup=name("workgroup"),
+        athena_database=name("database"),
+        athena_table=name("table"),
+        athena_output=name("output"),
+        athena_max_scan_gb=_positive(athena, "max_scan_gb", source),
+        athena_price_per_tb=_positive(athena, "price_per_tb", source),
     )
+
+
+def _positive(table: Mapping[str, Any], key: str, source: str) -> float | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ConfigError(f"{source}: athena.{key} must be a positive number, not {value!r}")
+    return float(value)
 
 
 def _no_unknown(table: Mapping[str, Any], known: set[str], source: str, prefix: str) -> None:
@@ -112,6 +133,8 @@ def _check_ids(value: object, where: str) -> tuple[str, ...] | None:
 
 def validate_check_ids(values: list[str], where: str) -> tuple[str, ...]:
     """Validate check ids against the registry; an unknown id is an error listing the known ones."""
+    from rootguard.checks import check_ids  # noqa: PLC0415 - the registry loads every check: only when asked
+
     known = check_ids()
     unknown = [v for v in values if v not in known]
     if unknown:

@@ -22,3 +22,9 @@ class Layer:
     include_checks: tuple[str, ...] | None = None
     exclude_checks: tuple[str, ...] | None = None
     break_glass: BreakGlass | None = None
+    athena_workgroup: str | None = None
+    athena_database: str | None = None
+    athena_table: str | None = None
+    athena_output: str | None = None
+    athena_max_scan_gb: float | None = None
+    athena_price_per_tb: float | None = None

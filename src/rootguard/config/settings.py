@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from rootguard.checks import check_ids
 from rootguard.config.environment import env_layer
 from rootguard.config.file import read_config
 from rootguard.config.layer import Layer
@@ -23,7 +22,7 @@ from rootguard.errors import ApprovalsError, ConfigError
 from rootguard.model.approvals import Approval, parse_approvals
 from rootguard.model.break_glass import BreakGlass
 from rootguard.model.findings import Severity
-from rootguard.model.thresholds import DEFAULT_FAIL_ON, DEFAULT_WINDOW_DAYS, Thresholds
+from rootguard.model.thresholds import DEFAULT_FAIL_ON, DEFAULT_WINDOW_DAYS, AthenaDefaults, Thresholds
 
 CONFIG_NAME = "rootguard.toml"
 
@@ -50,17 +49,23 @@ class Settings:
     """``None``: every check."""
     exclude_checks: tuple[str, ...] = ()
     break_glass: BreakGlass = field(default_factory=BreakGlass)
+    athena: AthenaDefaults = field(default_factory=AthenaDefaults)
+    """``activity --athena``: workgroup, database, table, result location and cost limits."""
     config_file: Path | None = None
 
     @property
     def check_ids(self) -> tuple[str, ...]:
         """The checks to run, in report order: the included ones (all by default) less the excluded."""
+        from rootguard.checks import check_ids  # noqa: PLC0415 - the registry loads every check: only when asked
+
         known = check_ids()
         wanted = set(self.include_checks) if self.include_checks is not None else set(known)
         return tuple(c for c in known if c in wanted and c not in self.exclude_checks)
 
 
 LAYER_TO_SETTINGS = {"approvals": "approvals_file"}
+ATHENA = "athena_"
+"""Layer fields with this prefix are the fields of ``Settings.athena``."""
 """Layer fields whose Settings field has another name (the layer holds the path, settings the windows)."""
 
 
@@ -71,12 +76,19 @@ def merge(*layers: Layer, config_file: Path | None = None) -> Settings:
         values |= {f.name: getattr(layer, f.name) for f in fields(Layer) if getattr(layer, f.name) is not None}
     threshold_names = {f.name for f in fields(Thresholds)}
     thresholds = Thresholds(**{k: v for k, v in values.items() if k in threshold_names})
+    athena = AthenaDefaults(**{k.removeprefix(ATHENA): v for k, v in values.items() if k.startswith(ATHENA)})
     settings = Settings(
         thresholds=thresholds,
+        athena=athena,
         config_file=config_file,
-        **{LAYER_TO_SETTINGS.get(k, k): v for k, v in values.items() if k not in threshold_names},
+        **{
+            LAYER_TO_SETTINGS.get(k, k): v
+            for k, v in values.items()
+            if k not in threshold_names and not k.startswith(ATHENA)
+        },
     )
-    if not settings.check_ids:
+    # Without a selection every check runs; only a selection can leave none (and needs the registry).
+    if (settings.include_checks is not None or settings.exclude_checks) and not settings.check_ids:
         raise ConfigError("the check selection leaves no check to run; include at least one check not excluded")
     return settings
 

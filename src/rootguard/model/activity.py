@@ -357,3 +357,8 @@ def _severity(event: ActivityEvent) -> Severity | None:
     if event.category is Category.ROOT_ONLY_TASK:
         return Severity.MEDIUM
     return None
+
+
+def event_severity(event: ActivityEvent) -> Severity | None:
+    """What one event weighs in the exit code (contract §2, §7); None for an event that fails nothing."""
+    return _severity(event)

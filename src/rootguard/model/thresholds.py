@@ -26,3 +26,20 @@ class Thresholds:
 
 DEFAULT_FAIL_ON = Severity.LOW
 """The lowest severity of a FAIL that makes the exit code 1 (contract §2)."""
+
+
+@dataclass(frozen=True)
+class AthenaDefaults:
+    """Where ``activity --athena`` runs and what it may cost; settings override each (``[athena]``)."""
+
+    workgroup: str = "primary"
+    """Athena's default workgroup in every account."""
+    database: str = "default"
+    """The Glue database every account has."""
+    table: str = "rootguard_cloudtrail"
+    output: str | None = None
+    """``s3://…`` for query results; ``None``: the workgroup's own result location."""
+    max_scan_gb: float = 10.0
+    """Above this estimate of bytes read, the query waits for a confirmation (about $0.05 at $5/TB)."""
+    price_per_tb: float = 5.0
+    """US dollars per TB scanned, Athena's SQL price in most Regions (https://aws.amazon.com/athena/pricing/)."""

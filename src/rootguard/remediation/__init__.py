@@ -14,6 +14,7 @@ from rootguard.remediation.catalog import (
     render,
     select_templates,
     templates_root,
+    watch_templates,
 )
 
 __all__ = [
@@ -25,4 +26,5 @@ __all__ = [
     "render",
     "select_templates",
     "templates_root",
+    "watch_templates",
 ]

@@ -39,6 +39,13 @@ def _terraform_module(name: str) -> tuple[str, ...]:
 
 
 _SCP_FILES = ("scp/deny-root-except-assumed-root.json", "scp/README.md")
+_FORWARDER = "root-watcher-forwarder.yaml"
+
+
+def _watch_module(name: str, *extra: str) -> tuple[str, ...]:
+    parts = ("versions.tf", "variables.tf", "main.tf", "outputs.tf", *extra)
+    return tuple(f"watch/terraform/{name}/{part}" for part in parts)
+
 
 CATALOG: tuple[Template, ...] = (
     Template(
@@ -100,7 +107,51 @@ CATALOG: tuple[Template, ...] = (
         fixes=(),
         notes="SCPs never restrict the management account; see the README before attaching it.",
     ),
+    Template(
+        template_id="root-watcher",
+        title="Root activity watcher: EventBridge to rootguard's classifier in Lambda to SNS",
+        description=(
+            "An EventBridge rule (read-only calls too) invoking the `rootguard package-watcher` zip, which "
+            "publishes each root event, explained, to an SNS topic with e-mail and optional Slack (AWS "
+            "Chatbot) subscribers; a dead-letter queue, alarms on the watcher's own failures, an optional "
+            "SQS queue for `rootguard watch`, least-privilege roles."
+        ),
+        files={
+            TemplateFormat.CLOUDFORMATION: ("watch/cloudformation/root-watcher.yaml",),
+            TemplateFormat.TERRAFORM: _watch_module("root-watcher"),
+        },
+        fixes=(),
+        notes=(
+            "Build the code with `rootguard package-watcher --out watcher.zip` first. One account: deploy in "
+            "us-east-1 and every other Region you allow. An organization: deploy once in the security account "
+            "with the organization id, then root-watcher-org. Confirm the e-mail subscriptions."
+        ),
+    ),
+    Template(
+        template_id="root-watcher-org",
+        title="Root activity watcher for an organization: forwarding rules in every member account and Region",
+        description=(
+            "A service-managed StackSet putting a forwarding rule (root use, AssumeRoot calls, self-tests) in "
+            "every member account and chosen Region, to the central bus root-watcher creates; us-east-1 is "
+            "required."
+        ),
+        files={
+            TemplateFormat.CLOUDFORMATION: (
+                "watch/cloudformation/root-watcher-org.yaml",
+                f"watch/cloudformation/{_FORWARDER}",
+            ),
+            TemplateFormat.TERRAFORM: _watch_module("root-watcher-org", _FORWARDER),
+        },
+        fixes=(),
+        notes=(
+            "Deploy in the management account (or a StackSets delegated administrator) after root-watcher; "
+            "StackSets skip the management account, so deploy root-watcher-forwarder there in every Region."
+        ),
+    ),
 )
+
+WATCH_TEMPLATE_IDS = ("root-watcher", "root-watcher-org")
+"""What ``rootguard remediate --watch`` writes: the watcher, for one account or an organization."""
 
 _BY_ID: Mapping[str, Template] = {template.template_id: template for template in CATALOG}
 
@@ -120,6 +171,10 @@ def select_templates(failing_check_ids: Iterable[str], *, all_templates: bool) -
         return list(CATALOG)
     failing = set(failing_check_ids)
     return [template for template in CATALOG if failing.intersection(template.fixes)]
+
+
+def watch_templates() -> list[Template]:
+    return [get_template(template_id) for template_id in WATCH_TEMPLATE_IDS]
 
 
 def templates_root() -> Traversable:

@@ -1,4 +1,4 @@
-"""The terminal view of root activity: a timeline and a session summary per account.
+"""The terminal view of root activity: a summary first, then a timeline and a session summary per account.
 
 User agents, IPs and names come from CloudTrail and may be attacker-controlled: they are shown as
 plain ``Text`` with control characters escaped, never as markup.
@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from rootguard.model.activity import (
+    HUMAN,
     ActivityEvent,
     ActivityReport,
     ActivitySession,
@@ -34,6 +35,7 @@ CATEGORY_STYLES = {
     Category.ASSUMED_ROOT: "cyan",
 }
 MFA = {True: "yes", False: "NO", None: "?"}
+SHOWN_ACCOUNTS = 5
 
 
 def render_activity_table(report: ActivityReport, *, color: bool = False, width: int = 120) -> str:
@@ -56,6 +58,7 @@ def render_activity_table(report: ActivityReport, *, color: bool = False, width:
             style="bold",
         )
     )
+    console.print(_summary(report))
     for skipped in scan.skipped:
         console.print(Text(f"skipped {visible(skipped.path)}: {visible(skipped.reason)}", style="yellow"))
     for gap in report.gaps:
@@ -75,6 +78,29 @@ def render_activity_table(report: ActivityReport, *, color: bool = False, width:
     if not report.activity.events:
         console.print(Text("\nNo root activity in this period.", style="green"))
     return buffer.getvalue()
+
+
+def _summary(report: ActivityReport) -> Text:
+    """Events by category, how many a person made without approval, and which accounts: before any table."""
+    events = report.activity.events
+    summary = Text("Summary: ", style="bold")
+    if not events:
+        summary.append("no root event in this period")
+        return summary
+    for index, category in enumerate(c for c in Category if any(e.category is c for e in events)):
+        if index:
+            summary.append(" · ")
+        count = sum(1 for e in events if e.category is category)
+        summary.append(f"{count} {category.value}", style=CATEGORY_STYLES[category])
+    human = sum(1 for e in events if e.approval is None and e.category in HUMAN)
+    tasks = sum(1 for e in events if e.approval is None and e.category is Category.ROOT_ONLY_TASK)
+    summary.append(f" · unapproved: {human} human, {tasks} root-only task", style="bold red" if human + tasks else "")
+    accounts = sorted({e.account_id or "(unknown)" for e in events})
+    shown = ", ".join(accounts[:SHOWN_ACCOUNTS]) + (
+        f" and {len(accounts) - SHOWN_ACCOUNTS} more" if len(accounts) > SHOWN_ACCOUNTS else ""
+    )
+    summary.append(f" · {len(report.activity.sessions)} session(s) · accounts: {shown}")
+    return summary
 
 
 def _timeline(account: str, events: list[ActivityEvent]) -> Table:
