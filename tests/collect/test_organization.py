@@ -8,6 +8,7 @@ single-account collection has its own tests.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -288,3 +289,20 @@ def test_a_session_edge_signs_with_its_credentials_within_the_runs_deadline() ->
 def test_aws_endpoint_url_replaces_the_regional_sts_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:5000")
     assert sts_endpoint("eu-west-1") is None  # botocore then uses AWS_ENDPOINT_URL
+
+
+def test_reused_clients_sign_as_the_edge_that_asked_last_and_stay_per_thread() -> None:
+    parent = Aws(region="us-east-1")
+    first = Aws.bound(parent, SessionCredentials("ASIAFIRST", "s1", "t1"), reuse=True)
+    iam = first.iam()
+    assert iam._get_credentials().access_key == "ASIAFIRST"  # type: ignore[attr-defined]
+    second = Aws.bound(parent, SessionCredentials("ASIASECOND", "s2", "t2"), reuse=True)
+    assert second.iam() is iam
+    assert iam._get_credentials().access_key == "ASIASECOND"  # type: ignore[attr-defined]
+    assert second.guard is parent.guard
+    elsewhere: list[Any] = []
+    thread = threading.Thread(target=lambda: elsewhere.append(second.iam()))
+    thread.start()
+    thread.join()
+    assert elsewhere[0] is not iam
+    assert Aws.bound(parent, SessionCredentials("ASIAOWN", "s", "t")).iam() is not iam  # reuse is opt-in

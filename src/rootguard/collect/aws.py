@@ -59,6 +59,7 @@ from urllib.parse import urlsplit
 
 import boto3
 import botocore.config
+import botocore.credentials
 import botocore.exceptions
 import botocore.paginate
 from botocore.parsers import ResponseParserError
@@ -192,22 +193,41 @@ class Aws:
         self._client_lock = threading.Lock()
         self.session_document: Any = None
         """On an edge made by ``bound()``: the STS answer that made it, without the secret (``collect.sessions``)."""
+        self._reuse: threading.local | None = None
+        """On an edge made by ``bound(reuse=True)``: the clients each thread made for such edges."""
+        self._reusable = threading.local()
 
     @classmethod
-    def bound(cls, parent: Aws, credentials: SessionCredentials, *, region: str | None = None) -> Aws:
+    def bound(
+        cls, parent: Aws, credentials: SessionCredentials, *, region: str | None = None, reuse: bool = False
+    ) -> Aws:
         """An edge that signs with ``credentials`` (an assumed session) and shares ``parent``'s boto3
         session, loader and recorder: making a session per member account is what makes an organization
         run slow. It has its own ``Guard`` (a breaker per member, its own call counts) with the parent's
-        deadline: the run's ``--timeout`` bounds every member."""
+        deadline: the run's ``--timeout`` bounds every member.
+
+        ``reuse``: the clients it makes are the ones this thread made for an earlier such edge, re-keyed to
+        these credentials (a client costs milliseconds of CPU; an organization run needs five per member).
+        Only for a thread that uses one such edge at a time, and is done with the last one's clients when it
+        asks the next for one: the earlier edge's clients then sign as this one. Such edges share the parent's
+        ``Guard`` (its handlers are on every client the session makes)."""
         edge = cls.__new__(cls)
         edge.session = parent.session
         edge.region = region or parent.region
-        edge.guard = Guard(
-            edge.region, timeout=parent.guard.timeout, read_timeout=parent.guard.read_timeout, clock=parent.guard.clock
-        )
-        edge.guard.deadline = parent.guard.deadline
+        if reuse:
+            edge.guard = parent.guard
+        else:
+            edge.guard = Guard(
+                edge.region,
+                timeout=parent.guard.timeout,
+                read_timeout=parent.guard.read_timeout,
+                clock=parent.guard.clock,
+            )
+            edge.guard.deadline = parent.guard.deadline
         edge.credentials = credentials
         edge._client_lock = parent._client_lock
+        edge._reusable = parent._reusable
+        edge._reuse = parent._reusable if reuse else None
         edge.session_document = None
         return edge
 
@@ -235,6 +255,10 @@ class Aws:
         if max_attempts is not None:
             retries = botocore.config.Config(retries={"mode": "standard", "total_max_attempts": max_attempts})
             config = config.merge(retries)
+        key = (service, region or self.region, max_pool_connections, endpoint_url, max_attempts, read_timeout)
+        reused = self._reused_client(key)
+        if reused is not None:
+            return reused
         extra: dict[str, Any] = {}
         if endpoint_url is not None:
             extra["endpoint_url"] = endpoint_url
@@ -252,11 +276,25 @@ class Aws:
             if isinstance(raised, RootguardError):
                 raise raised from None
             raise CollectionError(f"cannot set up the AWS {service} client: {one_line(str(error))}") from None
-        if self.credentials is not None:
+        if self.credentials is not None and self._reuse is None:
             # The session's handlers are the parent's guard: this edge's guard watches its own clients.
             self.guard.install(client.meta.events)
         self.guard.install_retry_veto(client)
+        if self._reuse is not None:
+            self._reuse.__dict__.setdefault("clients", {})[key] = client
         return client
+
+    def _reused_client(self, key: tuple[Any, ...]) -> BaseClient | None:
+        """This thread's client for ``key``, now signing with this edge's credentials (``bound(reuse=True)``)."""
+        if self._reuse is None or self.credentials is None:
+            return None
+        client = self._reuse.__dict__.get("clients", {}).get(key)
+        if client is not None:
+            signer: Any = client._request_signer  # botocore's own accessor, client._get_credentials(), reads it
+            signer._credentials = botocore.credentials.Credentials(
+                self.credentials.access_key_id, self.credentials.secret_access_key, self.credentials.session_token
+            )
+        return cast("BaseClient | None", client)
 
     def athena(self, region: str | None = None, *, max_pool_connections: int | None = None) -> AthenaClient:
         return cast("AthenaClient", self.client("athena", region, max_pool_connections=max_pool_connections))

@@ -131,7 +131,8 @@ def root_probe(aws: Aws, account_id: str, *, root_limiter: RateLimiter | None = 
     if root_limiter is not None:
         root_limiter.acquire()
     try:
-        session = assume_root_session(aws, account_id, AUDIT_ROOT_TASK_POLICY, region=aws.region)
+        # reuse: this worker is done with one session's clients before it asks the next for one.
+        session = assume_root_session(aws, account_id, AUDIT_ROOT_TASK_POLICY, region=aws.region, reuse=True)
     except SessionRefused as refused:
         return {where: refused.document}
     except RootguardError as error:
@@ -171,7 +172,7 @@ def role_probe(aws: Aws, plan: MemberPlan, options: AuditOptions) -> dict[str, A
     where = ASSUME_ROLE_CALL.path(plan.account_id)
     chain = [role_arn(role, plan.account_id) for role in plan.roles]
     try:
-        session = assume_role_session(aws, chain, external_id=plan.external_id)
+        session = assume_role_session(aws, chain, external_id=plan.external_id, reuse=True)
     except SessionRefused as refused:
         return {where: refused.document}
     except RootguardError as error:

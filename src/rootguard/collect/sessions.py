@@ -59,6 +59,8 @@ _STS_LOCK = threading.Lock()
 def sts_client(aws: Aws, region: str) -> STSClient:
     """The STS client of ``aws`` for ``region`` (Regional endpoint, ``STS_ATTEMPTS``), made once per edge:
     an organization run assumes a session per member from the same caller, and a client costs milliseconds."""
+    if aws.credentials is not None:
+        return aws.sts(region, endpoint_url=sts_endpoint(region), max_attempts=STS_ATTEMPTS)  # a session: once
     with _STS_LOCK:
         made = _STS_CLIENTS.setdefault(aws, {})
         if region not in made:
@@ -73,16 +75,18 @@ def assume_root_session(
     *,
     region: str,
     duration_seconds: int = MAX_ROOT_SESSION,
+    reuse: bool = False,
 ) -> Aws:
     """A root session in the member ``target_account_id`` limited to ``task_policy_arn``, through the
-    Regional STS endpoint of ``region``. Raises ``SessionRefused`` with the error document."""
+    Regional STS endpoint of ``region``. Raises ``SessionRefused`` with the error document. ``reuse``:
+    ``Aws.bound(reuse=True)``, for a worker that is done with one session before it opens the next."""
     answer = call(
         sts_client(aws, region).assume_root,
         TargetPrincipal=target_account_id,
         TaskPolicyArn={"arn": task_policy_arn},
         DurationSeconds=min(duration_seconds, MAX_ROOT_SESSION),
     )
-    return _bound(aws, answer, region, "sts:AssumeRoot")
+    return _bound(aws, answer, region, "sts:AssumeRoot", reuse=reuse)
 
 
 def assume_role_session(
@@ -92,6 +96,7 @@ def assume_role_session(
     external_id: str | None = None,
     session_name: str = DEFAULT_SESSION_NAME,
     region: str | None = None,
+    reuse: bool = False,
 ) -> Aws:
     """A session in the last role of ``role_arns`` (one ARN, or a chain: each hop assumed with the session
     of the one before). ``external_id`` is sent on every hop (a trust policy without the condition ignores
@@ -107,7 +112,7 @@ def assume_role_session(
         if external_id:
             params["ExternalId"] = external_id
         answer = call(sts.assume_role, **params)
-        current = _bound(aws, answer, where, "sts:AssumeRole")
+        current = _bound(aws, answer, where, "sts:AssumeRole", reuse=reuse)
     return current
 
 
@@ -119,7 +124,7 @@ def redacted(answer: Any) -> Any:
     return answer | {"Credentials": credentials}
 
 
-def _bound(parent: Aws, answer: Any, region: str, action: str) -> Aws:
+def _bound(parent: Aws, answer: Any, region: str, action: str, *, reuse: bool) -> Aws:
     if error_fields(answer) is not None:
         raise SessionRefused(answer)
     found = answer.get("Credentials") if isinstance(answer, dict) else None
@@ -135,6 +140,6 @@ def _bound(parent: Aws, answer: Any, region: str, action: str) -> Aws:
             )
         )
     credentials = SessionCredentials(found["AccessKeyId"], found["SecretAccessKey"], found["SessionToken"])
-    edge = Aws.bound(parent, credentials, region=region)
+    edge = Aws.bound(parent, credentials, region=region, reuse=reuse)
     edge.session_document = redacted(answer)
     return edge
