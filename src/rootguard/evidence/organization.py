@@ -60,7 +60,9 @@ def load_views(
         selection=selection,
         scp_enabled=roots if isinstance(roots, Gap) else roots[1],
     )
-    management = evidence.management_account_id
+    # Unknown from the files (unread): the manifest lists the management account first (§5.7), so the
+    # organization-wide verdicts still land on a row instead of vanishing.
+    management = evidence.management_account_id or (accounts[0] if accounts else None)
     by_id = {a.account_id: a for a in listed} if not isinstance(listed, Gap) else {}
     members = [a for a in accounts if a != management]
     evidence = replace(evidence, member_trails={m: organization_trail(m, trails) for m in members})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -51,16 +52,16 @@ def render_matrix(report: AuditReport, *, color: bool, width: int) -> str:
     title = Text(
         f"Organization {visible(info.organization_id or '?')} · {len(report.accounts)} account(s)", style="bold"
     )
-    table = Table(title=title, title_justify="left", expand=False)
+    table = Table(title=title, title_justify="left", expand=False, box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0))
     table.add_column("Account", no_wrap=True)
-    table.add_column("Name", overflow="fold")
-    table.add_column("OU", overflow="fold")
+    table.add_column("Name", overflow="fold", min_width=8)
+    table.add_column("OU", overflow="fold", min_width=10)
     for number, _ in enumerate(check_ids, start=1):
         table.add_column(str(number), justify="center", no_wrap=True)
     rows = sorted(enumerate(report.accounts), key=lambda pair: (_worst(pair[1]), pair[0]))
     for _, account in rows:
         by_id = {f.check_id: f.status for f in account.findings}
-        marker = " (management)" if account.management else ""
+        marker = "*" if account.management else ""
         cells = [
             Text(f"{account.account_id}{marker}"),
             Text(visible(account.name or "")),
@@ -73,7 +74,7 @@ def render_matrix(report: AuditReport, *, color: bool, width: int) -> str:
     console.print(table)
     legend = Text("Checks: ")
     legend.append(", ".join(f"{n} {c}" for n, c in enumerate(check_ids, start=1)))
-    legend.append(". P pass, F fail, E error, M manual, N not applicable, S skipped.")
+    legend.append(". P pass, F fail, E error, M manual, N not applicable, S skipped; * the management account.")
     console.print(legend)
     if info.excluded:
         shown = "; ".join(f"{a}: {visible(why)}" for a, why in info.excluded.items())
