@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import AccountBuilder, context
 from jsonschema import Draft202012Validator
-from org_builders import DENY_ROOT_NOT_ACTION, DEV, MANAGEMENT, PROD, OrgBuilder
 
+from builders import AccountBuilder, context
+from org_builders import DENY_ROOT_NOT_ACTION, DEV, MANAGEMENT, PROD, OrgBuilder
 from rootguard.app.evaluate import evaluate
 from rootguard.checks import ALL_CHECKS, ORGANIZATION_CHECKS
 from rootguard.cli.main import main
@@ -157,3 +157,29 @@ def test_escaped_names_in_the_matrix(tmp_path: Path) -> None:
     bundle = builder.write(tmp_path / "o")
     text = render_matrix(evaluate(open_bundle(bundle).evidence, context()), color=False, width=200)
     assert "\x1b" not in text and "\\x1b[31m[bold]" in text
+
+
+def test_every_organization_check_and_file_is_in_the_contract() -> None:
+    import importlib
+
+    from rootguard.model import organization_operations as ops
+
+    contract = (Path(__file__).parents[2] / "docs" / "CONTRACT.md").read_text()
+    section = contract.split("### 9.2 Organization checks", 1)[1].split("\n## ", 1)[0]
+    for spec in ORGANIZATION_CHECKS:
+        rows = [line for line in section.splitlines() if line.startswith(f"| `{spec.check_id}` |")]
+        assert len(rows) == 1, spec.check_id
+        cells = [c.strip() for c in rows[0].strip("|").split(" | ")]
+        assert cells[1] == spec.title and cells[3] == spec.severity.value
+        assert f"**`{spec.check_id}`**" in section
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    assert all(f"| `{spec.check_id}` |" in readme for spec in ORGANIZATION_CHECKS)
+    layout = contract.split("### 5.7 Organization bundles", 1)[1]
+    for value in vars(ops).values():
+        if isinstance(value, (ops.OrganizationOperation, ops.AssumeRootOperation)):
+            path = value.path("<account>", resource="<x>" if value.resource_option else None)
+            shown = "DIR/" + path.replace("/%3Cx%3E.json", "/<").replace("%3Caccount%3E", "<account>")
+            assert shown.split("<x>")[0] in layout, path
+    assert importlib.import_module("rootguard.checks").organization_check_ids() == tuple(
+        s.check_id for s in ORGANIZATION_CHECKS
+    )

@@ -7,9 +7,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+
 from builders import AS_OF, context, iso, trail_record
 from org_builders import DENY_ROOT, DENY_ROOT_NOT_ACTION, DEV, MANAGEMENT, PROD, OrgBuilder
-
 from rootguard.checks.org_activity import org_root_activity
 from rootguard.checks.org_root import org_member_root_credentials, org_root_credentials_centralized
 from rootguard.checks.org_scp import org_scp_deny_root
@@ -301,7 +301,8 @@ def test_scp_never_applies_to_the_management_account() -> None:
 
 
 def org_trail_file(member: str, *records: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    name = f"AWSLogs/o-exampleorg1/{member}/CloudTrail/us-east-1/2026/11/19/{member}_CloudTrail_us-east-1_20261119T1200Z_abc.json"
+    day = f"AWSLogs/o-exampleorg1/{member}/CloudTrail/us-east-1/2026/11/19"
+    name = f"{day}/{member}_CloudTrail_us-east-1_20261119T1200Z_abc.json"
     return f"{MANAGEMENT}/cloudtrail-logs/{name}", {"Records": list(records)}
 
 

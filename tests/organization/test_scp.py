@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from org_builders import DENY_ROOT, DENY_ROOT_NOT_ACTION, FULL_ACCESS
 
+from org_builders import DENY_ROOT, DENY_ROOT_NOT_ACTION, FULL_ACCESS
 from rootguard.analysis.scp import Decision, Level, NamedPolicy, Request, Truth, assess_root, evaluate
 from rootguard.model.policy_document import policy_document_from
 
