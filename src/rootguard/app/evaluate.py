@@ -10,9 +10,12 @@ from collections.abc import Mapping, Sequence
 
 from rootguard import __version__
 from rootguard.checks import ALL_CHECKS, ORGANIZATION_CHECKS, CheckSpec, EvaluationContext, Outcome
+from rootguard.checks.org_root import probe_error_kind
+from rootguard.checks.registry import errored
 from rootguard.errors import UsageError
 from rootguard.model.evidence import AccountEvidence, Evidence, Source
 from rootguard.model.findings import AccountResult, AuditReport, Finding, OrganizationInfo, Status
+from rootguard.model.gaps import Gap
 from rootguard.model.organization import (
     ACTIVE,
     AccountPlacement,
@@ -64,7 +67,7 @@ def _organization_row(
     if state is not None and state != ACTIVE:
         findings = tuple(_inactive(spec, account, state) for spec in checks)
     else:
-        findings = tuple(_run(spec, account, ctx, skipped) for spec in checks)
+        findings = tuple(_member_row(spec, account, ctx, skipped) for spec in checks)
     placement = view.placement if view is not None else None
     return AccountResult(
         account.account_id,
@@ -74,6 +77,28 @@ def _organization_row(
         state=state,
         management=view.management if view is not None else False,
     )
+
+
+def _member_row(
+    spec: CheckSpec, account: AccountEvidence, ctx: EvaluationContext, skipped: Mapping[Source, str]
+) -> Finding:
+    """A member's single-account checks: ERROR of the audit role's kind when it could not be assumed,
+    SKIPPED under ``--no-member-audit``; the organization checks always run."""
+    view = account.organization
+    if view is None or view.management or spec in ORGANIZATION_CHECKS:
+        return _run(spec, account, ctx, skipped)
+    if isinstance(view.audit_role, Gap):
+        kind = probe_error_kind(view.audit_role)
+        outcome = errored(
+            f"The audit role could not be assumed in this member ({kind}), so its evidence was not read.",
+            view.audit_role,
+            probe_error=kind,
+        )
+        return _finding(spec, account, outcome)
+    if Source.MEMBER_AUDIT in skipped:
+        reason = skipped[Source.MEMBER_AUDIT]
+        return _finding(spec, account, Outcome(Status.SKIPPED, f"Not evaluated: {reason}.", {"skipped": [reason]}))
+    return _run(spec, account, ctx, skipped)
 
 
 def _inactive(spec: CheckSpec, account: AccountEvidence, state: str) -> Finding:

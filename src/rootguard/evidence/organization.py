@@ -13,12 +13,13 @@ from typing import Any
 
 from rootguard.evidence.store import DocumentStore, parse, parse_document
 from rootguard.model import organization as org
-from rootguard.model.activity import SkippedSource, TrailReads, TrailScan, merge_reads
+from rootguard.model.activity import SkippedSource, TrailReads, TrailRecord, TrailScan, merge_reads
 from rootguard.model.gaps import Gap, GapKind
 from rootguard.model.iam import account_summary_from_document
 from rootguard.model.organization_operations import (
     ACCOUNTS_FOR_PARENT,
     ASSUME_ROOT,
+    AUDIT_ROLE,
     DESCRIBE_ORGANIZATION,
     DESCRIBE_POLICY,
     LIST_ACCOUNTS,
@@ -79,8 +80,16 @@ def load_views(
             scp_levels=_scp_levels(store, placement, account_id),
             root_probe=None if account_id == management else root_probe(store, account_id),
             trail=evidence.member_trails.get(account_id) or trails.get(account_id) or _no_trail(account_id),
+            audit_role=None if account_id == management else _audit_role(store, account_id),
         )
     return views
+
+
+def _audit_role(store: DocumentStore, account_id: str) -> Mapping[str, Any] | Gap | None:
+    answer = store.get(AUDIT_ROLE, account_id)
+    if isinstance(answer, Gap):
+        return None if answer.kind is GapKind.NOT_COLLECTED else answer
+    return answer if isinstance(answer, dict) else None
 
 
 def _gap_of(value: object) -> Gap:
@@ -250,11 +259,17 @@ def organization_trail(member: str, scans: Mapping[str, TrailScan | Gap]) -> Tra
     if not any(r.logs or r.digests for r in reads) and not records:
         return own if own is not None else _no_trail(member)
     base = own if isinstance(own, TrailScan) else TrailScan(files=0, records=0, root_records=())
-    seen = {id(r) for r in base.root_records}
+    # The same record often arrives twice (the member's LookupEvents and the organization trail): count it once.
+    seen = {_identity(r) for r in base.root_records}
+    extra: list[TrailRecord] = []
+    for record in records:
+        if _identity(record) not in seen:
+            seen.add(_identity(record))
+            extra.append(record)
     return TrailScan(
-        files=base.files + sum(s.files for s in foreign),
-        records=base.records + sum(s.records for s in foreign),
-        root_records=(*base.root_records, *(r for r in records if id(r) not in seen)),
+        files=base.files + sum(len(r.logs) + len(r.digests) for r in reads),
+        records=base.records + len(extra),
+        root_records=(*base.root_records, *extra),
         skipped=(*base.skipped, *_dedupe(skipped)),
         lookup_only=False,
         earliest_delivery=min(
@@ -263,6 +278,11 @@ def organization_trail(member: str, scans: Mapping[str, TrailScan | Gap]) -> Tra
         ),
         reads=merge_reads([base.reads, *reads]),
     )
+
+
+def _identity(record: TrailRecord) -> object:
+    event_id = record.record.get("eventID")
+    return (event_id, record.record.get("recipientAccountId")) if isinstance(event_id, str) else id(record)
 
 
 def _reads_of(member: str, reads: TrailReads) -> TrailReads:

@@ -181,6 +181,9 @@ class OrganizationView:
     """``None`` for the management account: AssumeRoot cannot target it; its own root checks judge it."""
     trail: TrailScan | Gap
     """Root records whose ``recipientAccountId`` is this account, from every CloudTrail input of the bundle."""
+    audit_role: Mapping[str, Any] | Gap | None = None
+    """The audit role's AssumeRole answer; a Gap when it failed (the member's §5.2 files were not read);
+    ``None`` for the management account (audited directly) or when the bundle does not say."""
 
     @property
     def state(self) -> str | None:

@@ -98,6 +98,9 @@ TAGS_FOR_RESOURCE = OrganizationOperation(
 SELECTION = OrganizationOperation("", "selection", ())
 """rootguard's own record of what was selected (no AWS call): ``organization/selection.json``."""
 
+AUDIT_ROLE = Operation("sts", "assume-role", ("sts:AssumeRole",))
+"""``<account>/global/sts/assume-role.json``: the audit role's AssumeRole answer (without the secret), or its error."""
+
 ASSUME_ROOT = AssumeRootOperation("sts", "assume-root", ("sts:AssumeRoot",))
 LOGIN_PROFILE = AssumeRootOperation("iam", "get-login-profile", ("iam:GetLoginProfile",))
 ROOT_ACCESS_KEYS = AssumeRootOperation("iam", "list-access-keys", ("iam:ListAccessKeys",))
