@@ -201,3 +201,15 @@ def test_every_inactive_state_is_a_skipped_row_and_the_counts_add_up(state: str)
     assert state in row.findings[0].message
     assert sum(report.count().values()) == len(report.accounts) * len(row.findings)
     assert report.organization is not None and report.organization.listed_accounts == 3
+
+
+def test_a_bundle_without_the_management_account_still_carries_the_organization_verdicts() -> None:
+    """A delegated administrator's bundle: the organization-wide verdicts land on its first row."""
+    builder = OrgBuilder()
+    builder.accounts.remove(MANAGEMENT)
+    report = evaluate(org_evidence(builder), context())
+    first = statuses(report, PROD)
+    assert first["org-root-credentials-centralized"] is Status.PASS
+    assert first["org-root-activity"] is Status.PASS  # the roll-up, over both members
+    assert statuses(report, DEV)["org-root-credentials-centralized"] is Status.NOT_APPLICABLE
+    assert first["org-member-root-credentials"] is Status.PASS  # a member still: AssumeRoot and SCPs reach it

@@ -90,7 +90,7 @@ def org_root_credentials_centralized(account: AccountEvidence, ctx: EvaluationCo
     view = _view(account)
     if view is None:
         return outside_organization()
-    if not view.management:
+    if not view.rollup:
         return not_applicable(
             "Organization-wide: judged once, on the management account's row "
             f"({view.organization.management_account_id or 'unknown'})."

@@ -64,6 +64,9 @@ def load_views(
     # Unknown from the files (unread): the manifest lists the management account first (§5.7), so the
     # organization-wide verdicts still land on a row instead of vanishing.
     management = evidence.management_account_id or (accounts[0] if accounts else None)
+    # The organization-wide verdicts go on the management account's row, or on the first row when a delegated
+    # administrator's bundle does not hold the management account: never on no row at all.
+    rollup = management if management in accounts else (accounts[0] if accounts else None)
     by_id = {a.account_id: a for a in listed} if not isinstance(listed, Gap) else {}
     members = [a for a in accounts if a != management]
     evidence = replace(evidence, member_trails={m: organization_trail(m, trails) for m in members})
@@ -75,6 +78,7 @@ def load_views(
             account_id=account_id,
             account=by_id.get(account_id) or _unlisted(listed, account_id),
             management=account_id == management,
+            rollup=account_id == rollup,
             placement=placement,
             tags=parse(store, TAGS_FOR_RESOURCE, ORG, org.tags_from_document, resource=account_id),
             scp_levels=_scp_levels(store, placement, account_id),

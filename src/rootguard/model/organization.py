@@ -174,6 +174,8 @@ class OrganizationView:
     account_id: str
     account: OrgAccount | Gap
     management: bool
+    rollup: bool
+    """This row carries the organization-wide verdicts: the management account's, else the bundle's first."""
     placement: AccountPlacement | Gap
     tags: Mapping[str, str] | Gap
     scp_levels: tuple[ScpLevel, ...] | Gap
