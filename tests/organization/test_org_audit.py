@@ -183,3 +183,18 @@ def test_every_organization_check_and_file_is_in_the_contract() -> None:
     assert importlib.import_module("rootguard.checks").organization_check_ids() == tuple(
         s.check_id for s in ORGANIZATION_CHECKS
     )
+
+
+def test_the_manifest_skipped_member_probes_are_read_from_the_bundle(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bundle = organization(tmp_path)
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    manifest["skipped"] = {"assume-root": "--no-assume-root was given", "member-audit": "--no-member-audit was given"}
+    (bundle / "manifest.json").write_text(json.dumps(manifest))
+    code, report = audit_json(capsys, bundle)
+    rows = {a["account_id"]: {f["check_id"]: f for f in a["findings"]} for a in report["accounts"]}
+    assert rows[PROD]["org-member-root-credentials"]["status"] == "SKIPPED"
+    assert "--no-assume-root" in rows[PROD]["org-member-root-credentials"]["message"]
+    assert rows[PROD]["root-mfa"]["status"] == "SKIPPED" and rows[MANAGEMENT]["root-mfa"]["status"] != "SKIPPED"
+    assert rows[DEV]["org-scp-deny-root"]["status"] == "FAIL" and code == 1
