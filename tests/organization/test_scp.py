@@ -95,6 +95,76 @@ CASES = [
         Decision.DENIED,
     ),
     (
+        "ArnNotLike another account denies this root",
+        [level("r", FULL_ACCESS, deny({"ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::999999999999:*"]}}))],
+        "iam:CreateUser",
+        False,
+        Decision.DENIED,
+    ),
+    (
+        "StringNotEquals on a missing AssumedRoot holds",
+        [level("r", FULL_ACCESS, deny({"StringNotEquals": {"aws:AssumedRoot": "true"}}))],
+        "iam:CreateUser",
+        False,
+        Decision.DENIED,
+    ),
+    (
+        "StringNotEquals true spares the session",
+        [level("r", FULL_ACCESS, deny({"StringNotEquals": {"aws:AssumedRoot": "true"}}))],
+        "iam:DeleteAccessKey",
+        True,
+        Decision.ALLOWED,
+    ),
+    (
+        "Null false applies only to sessions",
+        [level("r", FULL_ACCESS, deny({"Null": {"aws:AssumedRoot": "false"}}))],
+        "iam:DeleteAccessKey",
+        True,
+        Decision.DENIED,
+    ),
+    (
+        "BoolIfExists on a missing key holds",
+        [level("r", FULL_ACCESS, deny({"BoolIfExists": {"aws:AssumedRoot": "false"}}))],
+        "iam:CreateUser",
+        False,
+        Decision.DENIED,
+    ),
+    (
+        "condition key names are case-insensitive",
+        [level("r", FULL_ACCESS, deny({"ArnLike": {"AWS:PrincipalARN": "arn:aws:iam::*:root"}}))],
+        "iam:CreateUser",
+        False,
+        Decision.DENIED,
+    ),
+    (
+        "StringLike values are case-sensitive",
+        [level("r", FULL_ACCESS, deny({"StringLike": {"aws:PrincipalArn": "ARN:AWS:IAM::*:ROOT"}}))],
+        "iam:CreateUser",
+        False,
+        Decision.ALLOWED,
+    ),
+    (
+        "an Allow under an unjudged condition is unknown",
+        [
+            level(
+                "r",
+                {
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": "*",
+                            "Resource": "*",
+                            "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}},
+                        }
+                    ]
+                },
+            )
+        ],
+        "iam:DeleteAccessKey",
+        True,
+        Decision.UNKNOWN,
+    ),
+    (
         "unknown key is unknown, never allowed",
         [level("r", FULL_ACCESS, deny({"StringEquals": {"aws:SourceIp": "10.0.0.1"}}))],
         "iam:CreateUser",
