@@ -198,3 +198,14 @@ def test_the_manifest_skipped_member_probes_are_read_from_the_bundle(
     assert "--no-assume-root" in rows[PROD]["org-member-root-credentials"]["message"]
     assert rows[PROD]["root-mfa"]["status"] == "SKIPPED" and rows[MANAGEMENT]["root-mfa"]["status"] != "SKIPPED"
     assert rows[DEV]["org-scp-deny-root"]["status"] == "FAIL" and code == 1
+
+
+@pytest.mark.parametrize("width", [20, 60, 200])
+def test_the_matrix_never_drops_a_column_to_fit(tmp_path: Path, width: int) -> None:
+    report = evaluate(open_bundle(organization(tmp_path)).evidence, context())
+    text = render_matrix(report, color=False, width=width)
+    header = next(line for line in text.splitlines() if "Account" in line)
+    checks = len(report.accounts[0].findings)
+    assert header.split()[-checks:] == [str(n) for n in range(1, checks + 1)]
+    dev = next(line for line in text.splitlines() if line.strip().startswith(DEV))
+    assert "acct-333" in dev and dev.split()[-checks:].count("F") == 2
