@@ -100,6 +100,8 @@ class OrgAnswers:
     """Answers for AssumeRoot and ListOrganizationsFeatures; refusals and delays per account."""
 
     features: tuple[str, ...] = ("RootCredentialsManagement", "RootSessions")
+    features_error: str = ""
+    """An error code for ListOrganizationsFeatures (ServiceAccessNotEnabled …) instead of the features."""
     root_denied: set[str] = field(default_factory=set)
     root_throttled: set[str] = field(default_factory=set)
     role_denied: set[str] = field(default_factory=set)
@@ -115,17 +117,26 @@ class OrgAnswers:
     def install(self, aws: Aws) -> None:
         events = aws.session.events
         events.register("provide-client-params.sts.AssumeRoot", self._validate)
-        events.register("before-call.sts.AssumeRoot", self._assume_root)
-        events.register("before-call.sts.AssumeRole", self._assume_role)
+        # On the generic event, after the edge's own before-call handler (which records the action).
+        events.register("before-call", self._before_call)
         events.register("after-call.sts.AssumeRole", self._remember)
-        events.register("before-call.iam.ListOrganizationsFeatures", self._features)
+
+    def _before_call(self, model: Any, params: dict[str, Any], **_: Any) -> Any:
+        service = model.service_model.service_name
+        if (service, model.name) == ("sts", "AssumeRoot"):
+            return self._assume_root(params)
+        if (service, model.name) == ("sts", "AssumeRole"):
+            return self._assume_role(params)
+        if (service, model.name) == ("iam", "ListOrganizationsFeatures"):
+            return self._features()
+        return None
 
     def _validate(self, params: dict[str, Any], model: Any, **_: Any) -> None:
         validate_parameters(params, model.input_shape)  # raises ParamValidationError, as Stubber would
         with self._lock:
             self.root_calls.append(dict(params))
 
-    def _assume_root(self, params: dict[str, Any], **_: Any) -> tuple[_Response, dict[str, Any]]:
+    def _assume_root(self, params: dict[str, Any]) -> tuple[_Response, dict[str, Any]]:
         target = str(params["body"]["TargetPrincipal"])
         with self._lock:
             self.in_flight += 1
@@ -152,7 +163,7 @@ class OrgAnswers:
             with self._lock:
                 self.in_flight -= 1
 
-    def _assume_role(self, params: dict[str, Any], **_: Any) -> tuple[_Response, dict[str, Any]] | None:
+    def _assume_role(self, params: dict[str, Any]) -> tuple[_Response, dict[str, Any]] | None:
         arn = str(params["body"]["RoleArn"])
         if arn.split(":")[4] in self.role_denied:
             return _error(403, "AccessDenied", f"not authorized to perform sts:AssumeRole on {arn}")
@@ -164,7 +175,9 @@ class OrgAnswers:
             self.secrets.update(str(credentials.get(key, "")) for key in ("SecretAccessKey", "SessionToken"))
             self.secrets.discard("")
 
-    def _features(self, **_: Any) -> tuple[_Response, dict[str, Any]]:
+    def _features(self) -> tuple[_Response, dict[str, Any]]:
+        if self.features_error:
+            return _error(400, self.features_error, "trusted access for IAM is not enabled")
         return _Response(200), {
             "OrganizationId": "o-example",
             "EnabledFeatures": list(self.features),

@@ -17,12 +17,14 @@ import pytest
 from moto import mock_aws
 
 from moto_org import MANAGEMENT, FakeOrg, OrgAnswers, build_org
+from rootguard.app.permissions import audit_actions, organization_actions, policy_document
 from rootguard.collect.aws import Aws
 from rootguard.collect.member import AuditOptions
 from rootguard.collect.org_run import OrgCollection, OrgRunOptions, collect_organization
 from rootguard.collect.org_selection import AccountOverride, SelectionRequest
 from rootguard.evidence.bundle import BundleWriter
 from rootguard.evidence.manifest import read_manifest
+from rootguard.model.operations import MEMBER_ROOT_OPERATIONS
 
 FAST = OrgRunOptions(concurrency=4, assume_root_rate=1000, audit=AuditOptions(lookup=False, alerting=False))
 
@@ -49,8 +51,9 @@ def run(
     answers: OrgAnswers,
     request: SelectionRequest | None = None,
     options: OrgRunOptions = FAST,
+    recorded: list[str] | None = None,
 ) -> OrgCollection:
-    aws = Aws(region="us-east-1")
+    aws = Aws(region="us-east-1", recorder=recorded.append if recorded is not None else None)
     answers.install(aws)
     with BundleWriter(out) as writer:
         collection = collect_organization(aws, request or SelectionRequest(), writer.write_all, options)
@@ -223,8 +226,47 @@ def test_concurrency_is_bounded_and_used(tmp_path: Path) -> None:
 def test_without_probes_only_the_organization_is_read(org: FakeOrg, tmp_path: Path) -> None:
     out = tmp_path / "bundle"
     answers = OrgAnswers()
-    run(out, answers, SelectionRequest(assume_root=False, member_audit=False))
+    run(out, answers, SelectionRequest(root_probe=False, member_audit=False))
     assert answers.root_calls == []
     for member in org.accounts:
         assert not (out / member).exists()
     assert load(out, "organization/selection.json")["probes"] == {"assume_root": False, "member_audit": False}
+
+
+def test_every_action_called_is_one_rootguard_permissions_declares(org: FakeOrg, tmp_path: Path) -> None:
+    recorded: list[str] = []
+    run(tmp_path / "bundle", OrgAnswers(), recorded=recorded)
+    declared = {
+        *audit_actions(),
+        *organization_actions(),
+        *(action for operation in MEMBER_ROOT_OPERATIONS for action in operation.actions),
+        "sts:AssumeRoot",
+        "sts:AssumeRole",
+        "sts:GetCallerIdentity",
+    }
+    assert {"organizations:ListAccounts", "sts:AssumeRoot", "iam:ListOrganizationsFeatures"} <= set(recorded)
+    assert set(recorded) <= declared, sorted(set(recorded) - declared)
+    statements = {s["Sid"]: s for s in policy_document(organization=True)["Statement"]}
+    assert statements["RootguardAuditMemberRootCredentials"]["Condition"] == {
+        "StringEquals": {"sts:TaskPolicyArn": "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"}
+    }
+
+
+def test_a_features_error_is_stored_as_its_error_document(org: FakeOrg, tmp_path: Path) -> None:
+    out = tmp_path / "bundle"
+    run(out, OrgAnswers(features_error="ServiceAccessNotEnabled"))
+    error = load(out, "organization/iam/list-organizations-features.json")["Error"]
+    assert (error["Code"], error["Operation"]) == ("ServiceAccessNotEnabled", "iam:ListOrganizationsFeatures")
+    assert read_manifest(out).accounts == (MANAGEMENT, *org.accounts)
+
+
+def test_outside_an_organization_the_caller_still_gets_its_row(tmp_path: Path) -> None:
+    out = tmp_path / "bundle"
+    with mock_aws():
+        collection = run(out, OrgAnswers())
+    assert read_manifest(out).accounts == (MANAGEMENT,)
+    assert load(out, "organization/organizations/describe-organization.json")["Error"]["Code"] == (
+        "AWSOrganizationsNotInUseException"
+    )
+    assert collection.failures >= 1
+    assert load(out, f"{MANAGEMENT}/global/sts/get-caller-identity.json")["Account"] == MANAGEMENT

@@ -41,9 +41,9 @@ def test_every_account_by_default_management_first_and_suspended_not_probed() ->
     selection = select(structure(), SelectionRequest(), MANAGEMENT)
     assert [p.account_id for p in selection.plans] == [MANAGEMENT, A, B, C, D]
     plans = {p.account_id: p for p in selection.plans}
-    assert plans[MANAGEMENT].direct and not plans[MANAGEMENT].assume_root
+    assert plans[MANAGEMENT].direct and not plans[MANAGEMENT].root_probe
     assert not plans[C].active
-    assert plans[A].assume_root and plans[A].member_audit and not plans[A].direct
+    assert plans[A].root_probe and plans[A].member_audit and not plans[A].direct
     assert selection.excluded == {}
 
 
@@ -202,3 +202,11 @@ def test_an_accounts_file_that_is_not_yaml_or_missing_is_a_usage_error(tmp_path:
         load_accounts_file(bad)
     with pytest.raises(UsageError, match="cannot be read"):
         load_accounts_file(tmp_path / "missing.yml")
+
+
+def test_an_ou_tree_read_in_part_warns_instead_of_refusing_the_ou() -> None:
+    whole = structure()
+    partial = Structure({}, MANAGEMENT, whole.accounts, whole.root_ids, whole.children, tree_complete=False)
+    selection = select(partial, SelectionRequest(ous=(PROD, "ou-ab12-unlisted")), MANAGEMENT)
+    assert [p.account_id for p in selection.plans] == [A, B]
+    assert any("OU tree could not be read whole" in warning for warning in selection.warnings)
