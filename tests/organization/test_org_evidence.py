@@ -213,3 +213,47 @@ def test_a_bundle_without_the_management_account_still_carries_the_organization_
     assert first["org-root-activity"] is Status.PASS  # the roll-up, over both members
     assert statuses(report, DEV)["org-root-credentials-centralized"] is Status.NOT_APPLICABLE
     assert first["org-member-root-credentials"] is Status.PASS  # a member still: AssumeRoot and SCPs reach it
+
+
+def selection_with_rows(builder: OrgBuilder, **directly: bool) -> OrgBuilder:
+    document = builder.documents["organization/selection.json"]
+    document["accounts"] = [
+        {
+            "account_id": account,
+            "collected_directly": directly.get(f"a{account}", False),
+            "assume_root": account != MANAGEMENT and not directly.get(f"a{account}", False),
+            "member_audit": True,
+        }
+        for account in builder.accounts
+    ]
+    return builder
+
+
+def test_the_collecting_delegated_administrator_is_not_probed_with_assume_root() -> None:
+    builder = selection_with_rows(OrgBuilder(), **{f"a{PROD}": True})
+    for relative in ("sts/assume-root.json", "iam/list-access-keys.json"):
+        builder.root_file(PROD, relative, None)
+    report = evaluate(org_evidence(builder), context())
+    row = next(a for a in report.accounts if a.account_id == PROD)
+    finding = next(f for f in row.findings if f.check_id == "org-member-root-credentials")
+    assert finding.status is Status.NOT_APPLICABLE and "root-* checks" in finding.message
+    assert statuses(report, DEV)["org-member-root-credentials"] is Status.PASS
+
+
+def test_a_selection_with_malformed_rows_is_a_gap() -> None:
+    builder = OrgBuilder()
+    builder.documents["organization/selection.json"]["accounts"] = [{"account_id": PROD, "assume_root": "yes"}]
+    selection = builder.views()[PROD].organization.selection
+    assert isinstance(selection, Gap) and selection.kind is GapKind.MALFORMED
+
+
+def test_a_member_whose_collection_failed_has_error_rows_of_its_kind() -> None:
+    builder = OrgBuilder().put(
+        f"{DEV}/global/sts/get-caller-identity.json", {"Error": {"Code": "ExpiredToken", "Message": "expired"}}
+    )
+    report = evaluate(org_evidence(builder), context())
+    row = next(a for a in report.accounts if a.account_id == DEV)
+    single = [f for f in row.findings if not f.check_id.startswith("org-")]
+    assert {f.status for f in single} == {Status.ERROR}
+    assert all("The member's collection failed (ExpiredToken)" in f.message for f in single)
+    assert statuses(report, DEV)["org-scp-deny-root"] is Status.PASS

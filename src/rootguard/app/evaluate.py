@@ -15,7 +15,7 @@ from rootguard.checks.registry import errored
 from rootguard.errors import UsageError
 from rootguard.model.evidence import AccountEvidence, Evidence, Source
 from rootguard.model.findings import AccountResult, AuditReport, Finding, OrganizationInfo, Status
-from rootguard.model.gaps import Gap
+from rootguard.model.gaps import Gap, GapKind
 from rootguard.model.organization import (
     ACTIVE,
     AccountPlacement,
@@ -87,18 +87,26 @@ def _member_row(
     view = account.organization
     if view is None or view.management or spec in ORGANIZATION_CHECKS:
         return _run(spec, account, ctx, skipped)
-    if isinstance(view.audit_role, Gap):
-        kind = probe_error_kind(view.audit_role)
-        outcome = errored(
-            f"The audit role could not be assumed in this member ({kind}), so its evidence was not read.",
-            view.audit_role,
-            probe_error=kind,
-        )
+    failed = _collection_failure(account, view)
+    if failed is not None:
+        what, gap = failed
+        kind = probe_error_kind(gap)
+        outcome = errored(f"{what} ({kind}), so its evidence was not read.", gap, probe_error=kind)
         return _finding(spec, account, outcome)
     if Source.MEMBER_AUDIT in skipped:
         reason = skipped[Source.MEMBER_AUDIT]
         return _finding(spec, account, Outcome(Status.SKIPPED, f"Not evaluated: {reason}.", {"skipped": [reason]}))
     return _run(spec, account, ctx, skipped)
+
+
+def _collection_failure(account: AccountEvidence, view: OrganizationView) -> tuple[str, Gap] | None:
+    """Why a member's single-account evidence could not be collected at all (contract §5.7), or None."""
+    if isinstance(view.audit_role, Gap):
+        return "The audit role could not be assumed in this member", view.audit_role
+    identity = account.caller_identity
+    if isinstance(identity, Gap) and identity.kind is GapKind.API_ERROR:  # the collector's record of a failed probe
+        return "The member's collection failed", identity
+    return None
 
 
 def _inactive(spec: CheckSpec, account: AccountEvidence, state: str) -> Finding:

@@ -243,6 +243,11 @@ def org_member_root_credentials(account: AccountEvidence, ctx: EvaluationContext
             "The management account's root is judged by root-access-keys, root-mfa, root-hardware-mfa and "
             "root-signing-certs from its own evidence: sts:AssumeRoot cannot target the management account."
         )
+    if view.collected_directly:
+        return not_applicable(
+            "This is the account that ran the collection (a delegated administrator), read with its own "
+            "credentials: sts:AssumeRoot is not used on it, so its root is judged by the root-* checks of its row."
+        )
     probe = view.root_probe
     if isinstance(probe.session, Gap):
         kind = probe_error_kind(probe.session)

@@ -92,9 +92,15 @@ def load_views(
             scp_levels=_scp_levels(store, placement, account_id),
             root_probe=None if account_id == management else root_probe(store, account_id),
             trail=evidence.member_trails.get(account_id) or trails.get(account_id) or _no_trail(account_id),
+            collected_directly=_directly(selection, account_id),
             audit_role=None if account_id == management else _audit_role(store, account_id),
         )
     return views
+
+
+def _directly(selection: org.Selection | Gap, account_id: str) -> bool:
+    row = selection.rows.get(account_id) if isinstance(selection, org.Selection) else None
+    return row is not None and row.collected_directly
 
 
 def _audit_role(store: DocumentStore, account_id: str) -> Mapping[str, Any] | Gap | None:
