@@ -133,9 +133,9 @@ def _check_ids(value: object, where: str) -> tuple[str, ...] | None:
 
 def validate_check_ids(values: list[str], where: str) -> tuple[str, ...]:
     """Validate check ids against the registry; an unknown id is an error listing the known ones."""
-    from rootguard.checks import check_ids  # noqa: PLC0415 - the registry loads every check: only when asked
+    from rootguard.checks import check_ids, organization_check_ids  # noqa: PLC0415 - loads every check: only when asked
 
-    known = check_ids()
+    known = (*check_ids(), *organization_check_ids())
     unknown = [v for v in values if v not in known]
     if unknown:
         raise ConfigError(f"{where}: unknown check id {unknown[0]!r} (known: {', '.join(known)})")

@@ -89,7 +89,10 @@ def merge(*layers: Layer, config_file: Path | None = None) -> Settings:
     )
     # Without a selection every check runs; only a selection can leave none (and needs the registry).
     if (settings.include_checks is not None or settings.exclude_checks) and not settings.check_ids:
-        raise ConfigError("the check selection leaves no check to run; include at least one check not excluded")
+        from rootguard.checks import organization_check_ids  # noqa: PLC0415 - loads every check: only when asked
+
+        if not set(settings.include_checks or ()) & set(organization_check_ids()):
+            raise ConfigError("the check selection leaves no check to run; include at least one check not excluded")
     return settings
 
 

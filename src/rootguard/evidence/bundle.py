@@ -65,7 +65,11 @@ def open_bundle(root: Path, source: str | None = None) -> OpenedBundle:
     manifest = read_manifest(root)
     check_account_folders(root, manifest)
     notes = verify_checksums(root, manifest)
-    evidence = assemble(DirectoryStore(root), manifest.accounts, manifest.collected_at, source or str(root))
+    # An `organization/` folder makes an organization bundle (§5.7); a link there is one too, refused file by file.
+    organization = files.kind_inside(root, ORGANIZATION_FOLDER) is not Kind.ABSENT
+    evidence = assemble(
+        DirectoryStore(root), manifest.accounts, manifest.collected_at, source or str(root), organization=organization
+    )
     return OpenedBundle(evidence=replace(evidence, skipped=manifest.skipped), notes=notes)
 
 
