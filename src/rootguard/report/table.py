@@ -113,13 +113,13 @@ def _summary_block(report: AuditReport, shown: set[Status]) -> list[Text]:
 
 
 def _accounts(report: AuditReport) -> str:
-    names = [_account_name(account) for account in report.accounts[:SHOWN_ACCOUNTS]]
-    more = len(report.accounts) - SHOWN_ACCOUNTS
-    listed = ", ".join(names) + (f" and {more} more" if more > 0 else "")
     organization = report.organization
     if organization is None:
-        return listed or "none"
-    return f"{len(report.accounts)} of organization {visible(organization.organization_id)}: {listed}"
+        names = [_account_name(account) for account in report.accounts[:SHOWN_ACCOUNTS]]
+        more = len(report.accounts) - SHOWN_ACCOUNTS
+        return ", ".join(names) + (f" and {more} more" if more > 0 else "") or "none"
+    # Every account has its row in the matrix below: the summary only counts them.
+    return f"{len(report.accounts)} of organization {visible(organization.organization_id)} (each in the matrix below)"
 
 
 def _account_name(account: AccountResult) -> str:
