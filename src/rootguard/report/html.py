@@ -88,7 +88,7 @@ def render_activity_html(report: ActivityReport) -> str:
 
 
 def _activity_title(report: ActivityReport) -> str:
-    accounts = sorted({event.account_id for event in report.activity.events})
+    accounts = sorted({event.account_id or "(unknown)" for event in report.activity.events})
     shown = ", ".join(accounts[:3]) + (f" and {len(accounts) - 3} more" if len(accounts) > 3 else "")
     return f"rootguard root activity · {shown}" if shown else "rootguard root activity"
 
