@@ -161,11 +161,11 @@ def test_an_empty_audit_renders() -> None:
 def test_control_characters_are_shown_not_sent() -> None:
     report = hostile_audit()
     account = report.accounts[0]
-    finding = replace(account.findings[0], message="bell\x07 escape\x1b[31m")
+    finding = replace(account.findings[0], message="bell\x07 escape\x1b[31m nul\x00 csi\x9b31m")
     report = replace(report, accounts=(replace(account, findings=(finding,)),))
     document = render_html(report)
-    assert "\x1b" not in document
-    assert "\x07" not in document
+    for control in ("\x1b", "\x07", "\x00", "\x9b"):
+        assert control not in document
     assert "escape\\x1b[31m" in parse(document).text
 
 

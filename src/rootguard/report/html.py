@@ -80,11 +80,17 @@ def render_activity_html(report: ActivityReport) -> str:
             coverage=coverage_line(coverage_document(covered)),
             coverage_complete=covered.complete,
             assets=_assets(),
-            title=f"rootguard root activity · {format_timestamp(report.since)} → {format_timestamp(report.as_of)}",
+            title=_activity_title(report),
             MFA=MFA,
             Category=Category,
         )
     )
+
+
+def _activity_title(report: ActivityReport) -> str:
+    accounts = sorted({event.account_id or "(unknown)" for event in report.activity.events})
+    shown = ", ".join(accounts[:3]) + (f" and {len(accounts) - 3} more" if len(accounts) > 3 else "")
+    return f"rootguard root activity · {shown}" if shown else "rootguard root activity"
 
 
 def _title(report: AuditReport) -> str:
