@@ -38,9 +38,15 @@ ALLOWED: dict[str, set[str]] = {
 }
 """Layer → the layers it may import (itself and the package face ``rootguard`` always allowed)."""
 
-THIRD_PARTY_OWNERS = {"boto3": {"collect", "watch"}, "botocore": {"collect"}, "rich": {"report"}}
+THIRD_PARTY_OWNERS = {
+    "boto3": {"collect", "watch"},
+    "botocore": {"collect"},
+    "rich": {"report"},
+    "jinja2": {"report"},
+    "markupsafe": {"report"},
+}
 """Libraries only one layer may touch: AWS only at the collector edge (and in the deployed watcher, which
-publishes from inside Lambda), terminal drawing only in report."""
+publishes from inside Lambda), terminal drawing and HTML templating only in report."""
 STUB_PREFIX = "mypy_boto3_"
 
 
