@@ -30,9 +30,14 @@ from rootguard.model.root_cleanup import (
     MemberPlan,
 )
 from rootguard.remediation import TemplateFormat
-from rootguard.remediation.organization import ORG_CATALOG, render_organization
+from rootguard.remediation.organization import ORG_CATALOG, parse_ou_ids, render_organization
 
 ORG_TEMPLATES = ORG_CATALOG
+
+
+def parse_ous(text: str) -> tuple[str, ...]:
+    """``--ou ou-a,ou-b``: the OU ids, or a usage error naming the malformed one."""
+    return parse_ou_ids(text)
 
 
 def organization_templates(template_format: str, ous: Sequence[str] = ()) -> dict[str, bytes]:

@@ -77,9 +77,7 @@ def run(args: argparse.Namespace, *, write: Callable[[dict[str, bytes]], None]) 
     if args.format is not None and args.out is None and has_source:
         raise UsageError("the templates and the clean-up plan would share stdout: pass --out DIR for the templates")
     if args.format is not None:
-        from rootguard.remediation.organization import parse_ou_ids  # noqa: PLC0415
-
-        ous = parse_ou_ids(args.ou) if args.ou else ()
+        ous = org_remediate.parse_ous(args.ou) if args.ou else ()
         for template in org_remediate.ORG_TEMPLATES:
             print(f"rootguard: {template.template_id}: {template.title}. {template.notes}".rstrip(), file=sys.stderr)
         write(org_remediate.organization_templates(args.format, ous))
