@@ -280,3 +280,15 @@ def test_parse_ou_ids_refuses_what_is_not_an_ou(text: str) -> None:
 def test_attach_commands_refuse_a_malformed_ou() -> None:
     with pytest.raises(UsageError):
         attach_commands(["ou-x; echo pwned"])
+
+
+def test_every_organization_template_and_file_is_in_the_contract() -> None:
+    contract = (Path(__file__).parents[2] / "docs" / "CONTRACT.md").read_text(encoding="utf-8")
+    section = contract.split("### 10.1 Organization templates", 1)[1].split("\n## ", 1)[0]
+    for template in ORG_CATALOG:
+        assert f"| `{template.template_id}` | {template.title} |" in section, template.template_id
+        for paths in template.files.values():
+            for path in paths:
+                folder, _, name = path.rpartition("/")
+                assert f"`{path}`" in section or (f"`{folder}/`" in section and f"`{name}`" in section), path
+    assert f"`{ATTACH_COMMANDS}`" in section
