@@ -24,6 +24,7 @@ from rootguard.app.cleanup_log import AppendOnlyLog
 from rootguard.cli.main import main
 from rootguard.collect.aws import Aws
 from rootguard.errors import OutputError
+from rootguard.model.findings import AccountResult, AuditReport, Finding, OrganizationInfo, Severity, Status
 from rootguard.model.root_cleanup import (
     DELETE_ROOT_TASK_POLICY,
     CleanupPlan,
@@ -428,3 +429,62 @@ def test_org_writes_the_templates_with_the_chosen_ous(tmp_path: Path, capsys: py
     assert (out / "organization" / "terraform" / "rootguard-audit-stackset" / "main.tf").is_file()
     assert main(argv) == 2  # same --force rule as the other templates
     assert main([*argv, "--force"]) == 0
+
+
+# --- the --evidence path and an interrupted run -----------------------------------------------------
+
+
+def report_object(findings: dict[str, tuple[Status, list[dict[str, Any]] | None]], *, management: str) -> AuditReport:
+    def one(account: str, status: Status, credentials: list[dict[str, Any]] | None) -> AccountResult:
+        found = Finding(
+            check_id="org-member-root-credentials",
+            status=status,
+            severity=Severity.HIGH,
+            title="t",
+            message="m",
+            resource=f"arn:aws:iam::{account}:root",
+            frameworks={},
+            evidence={"credentials": credentials, "gaps": []},
+            remediation="r",
+        )
+        return AccountResult(account, (found,), name=f"name-{account}", ou_path="Root/Prod")
+
+    return AuditReport(
+        as_of=datetime(2026, 12, 7, tzinfo=UTC),
+        accounts=tuple(one(account, status, creds) for account, (status, creds) in findings.items()),
+        source="bundle",
+        tool_version="0",
+        organization=OrganizationInfo("o-abcdefghij", management, listed_accounts=len(findings)),
+    )
+
+
+def test_the_plan_from_an_audited_bundle_reads_the_same_findings() -> None:
+    report = report_object(
+        {
+            MGMT: (Status.FAIL, [credential("password", "login-profile")]),
+            ALICE: (Status.FAIL, ALICE_CREDENTIALS),
+            CAROL: (Status.PASS, []),
+            BOB: (Status.ERROR, None),
+        },
+        management=MGMT,
+    )
+    plan = org_remediate.plan_from_report(report)
+    assert [m.account_id for m in plan.members] == [ALICE]
+    assert plan.members[0].name == f"name-{ALICE}" and plan.members[0].ou_path == "Root/Prod"
+    assert plan.clean == (CAROL,)
+    assert [account for account, _ in plan.unknown] == [BOB]
+
+
+def test_an_interrupted_run_logs_where_it_stopped(
+    aws: StubbedAws, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*_: Any, **__: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("rootguard.collect.root_cleanup.clean_member", interrupted)
+    plan = org_remediate.plan_from_report_file(org_report(tmp_path))
+    log = tmp_path / "cleanup.log"
+    with pytest.raises(KeyboardInterrupt):
+        org_remediate.apply_cleanup(plan, log_path=log)
+    last = read_log(log)[-1]
+    assert (last["event"], last["account_id"]) == ("run-stopped", ALICE)
