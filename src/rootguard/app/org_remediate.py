@@ -181,7 +181,8 @@ def render_plan(plan: CleanupPlan) -> str:
     if plan.clean:
         lines += ["", f"{len(plan.clean)} member(s) already hold no root credentials: {', '.join(plan.clean)}."]
     if plan.unknown:
-        lines += ["", f"{len(plan.unknown)} member(s) not in the plan because their credentials are unknown:"]
+        count = len(plan.unknown)
+        lines += ["", f"{count} member(s) not in the plan: their root credentials were not read or not understood:"]
         lines += [f"  - {account}: {_one_line(why)}" for account, why in plan.unknown]
     if plan.members:
         lines += [

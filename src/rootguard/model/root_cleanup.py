@@ -60,9 +60,13 @@ class HeldCredential:
             CredentialKind.MFA_DEVICE: f"{self.mfa_type or 'MFA'} MFA device {self.id}".replace("MFA MFA", "MFA"),
             CredentialKind.SIGNING_CERTIFICATE: f"signing certificate {self.id}",
         }[self.kind]
-        details = [part for part in (self.status, self.created and f"created {self.created}") if part]
-        details.append(f"last used {self.last_used}" if self.last_used else "never used or unknown")
-        return f"{words} ({', '.join(details)})"
+        since = {CredentialKind.MFA_DEVICE: "enabled", CredentialKind.SIGNING_CERTIFICATE: "uploaded"}.get(
+            self.kind, "created"
+        )
+        details = [part for part in (self.status, self.created and f"{since} {self.created}") if part]
+        if self.kind is CredentialKind.ACCESS_KEY:
+            details.append(f"last used {self.last_used}" if self.last_used else "no recorded use")
+        return f"{words} ({', '.join(details)})" if details else words
 
 
 @dataclass(frozen=True)
