@@ -116,7 +116,9 @@ def test_the_stackset_is_service_managed_and_embeds_the_role_template_verbatim()
     assert group["DeploymentTargets"] == {"OrganizationalUnitIds": {"Ref": "OrganizationalUnitIds"}}
     assert properties["TemplateBody"] == (CFN / "rootguard-audit-role.yaml").read_text()
     passed = {p["ParameterKey"]: p["ParameterValue"] for p in properties["Parameters"]}
-    assert passed["AuditorAccountId"] == {"Ref": "AWS::AccountId"}
+    assert passed["AuditorAccountId"] == {
+        "Fn::If": ["AuditFromThisAccount", {"Ref": "AWS::AccountId"}, {"Ref": "AuditorAccountId"}]
+    }
     assert set(passed) == set(load(CFN / "rootguard-audit-role.yaml")["Parameters"])
 
 

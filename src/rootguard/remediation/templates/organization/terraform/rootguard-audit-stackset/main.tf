@@ -6,7 +6,7 @@
 # instances go to the provider's Region only. Service-managed StackSets never deploy to the management
 # account itself; rootguard audits it with the credentials it runs with.
 # The member template is rootguard-audit-role.yaml in this folder: its actions are exactly what
-# `rootguard permissions` prints, and its role trusts the account this module is applied in.
+# `rootguard permissions` prints, and its role trusts auditor_account_id (default: this account).
 
 data "aws_caller_identity" "current" {}
 
@@ -20,7 +20,7 @@ resource "aws_cloudformation_stack_set" "audit_role" {
   tags             = var.tags
 
   parameters = {
-    AuditorAccountId    = data.aws_caller_identity.current.account_id
+    AuditorAccountId    = var.auditor_account_id != "" ? var.auditor_account_id : data.aws_caller_identity.current.account_id
     AuditorPrincipalArn = var.auditor_principal_arn
     ExternalId          = var.external_id
     RoleName            = var.role_name

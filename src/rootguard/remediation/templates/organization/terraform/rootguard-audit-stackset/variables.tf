@@ -8,6 +8,17 @@ variable "organizational_unit_ids" {
   }
 }
 
+variable "auditor_account_id" {
+  description = "Account rootguard runs from, which the role trusts; empty for the account this module is applied in."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = can(regex("^([0-9]{12})?$", var.auditor_account_id))
+    error_message = "auditor_account_id must be a 12-digit account id, or empty."
+  }
+}
+
 variable "auditor_principal_arn" {
   description = "ARN pattern of the principals in this account allowed to assume the role (ArnLike; a role, or * for any)."
   type        = string
