@@ -403,6 +403,7 @@ def test_yes_skips_the_question_and_a_failure_exits_3(
         (["--org"], "say what to write"),
         (["--ou", "ou-ab12-cdef3456", "--format", "terraform", "--all"], "--ou needs --org"),
         (["--all"], "--format"),
+        (["--org", "--format", "terraform", "--profile", "p"], "--profile is used only with --apply"),
     ],
 )
 def test_usage_errors(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -24,6 +24,7 @@ INCOMPLETE = 3
 DECLINED = 2
 
 ORG_ONLY = ("ou", "apply", "yes", "log", "profile", "region", "timeout")
+APPLY_ONLY = ("log", "profile", "region", "timeout")
 
 
 def add_org_options(parser: argparse.ArgumentParser) -> None:
@@ -70,6 +71,9 @@ def run(args: argparse.Namespace, *, write: Callable[[dict[str, bytes]], None]) 
         raise UsageError("--apply needs the audit to clean up after: --report FILE or --evidence DIR")
     if args.yes and not args.apply:
         raise UsageError("--yes only confirms --apply")
+    for name in APPLY_ONLY:
+        if getattr(args, name) is not None and not args.apply:
+            raise UsageError(f"--{name} is used only with --apply")
     if args.format is None and not has_source:
         raise UsageError(
             "say what to write: --format cloudformation|terraform, and/or --report/--evidence for the plan"
