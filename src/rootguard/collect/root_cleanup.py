@@ -129,18 +129,23 @@ def _verify(iam: Any, account: str) -> tuple[tuple[HeldCredential, ...] | None, 
     elif profile_error.get("Code") not in ABSENT_CODES:
         unread.append(f"iam:GetLoginProfile ({profile_error.get('Code')})")
     listings = (
-        ("iam:ListAccessKeys", iam.list_access_keys, "AccessKeyMetadata", "AccessKeyId", CredentialKind.ACCESS_KEY),
+        (
+            "iam:ListAccessKeys",
+            call(iam.list_access_keys),
+            "AccessKeyMetadata",
+            "AccessKeyId",
+            CredentialKind.ACCESS_KEY,
+        ),
         (
             "iam:ListSigningCertificates",
-            iam.list_signing_certificates,
+            call(iam.list_signing_certificates),
             "Certificates",
             "CertificateId",
             CredentialKind.SIGNING_CERTIFICATE,
         ),
-        ("iam:ListMFADevices", iam.list_mfa_devices, "MFADevices", "SerialNumber", CredentialKind.MFA_DEVICE),
+        ("iam:ListMFADevices", call(iam.list_mfa_devices), "MFADevices", "SerialNumber", CredentialKind.MFA_DEVICE),
     )
-    for action, method, key, id_field, kind in listings:
-        answer = call(method)
+    for action, answer, key, id_field, kind in listings:
         error = error_fields(answer)
         if error is not None or not isinstance(answer.get(key), list):
             unread.append(f"{action} ({error.get('Code') if error else 'no ' + key})")
