@@ -18,6 +18,7 @@ from rootguard.remediation import (
     render,
     select_templates,
 )
+from rootguard.remediation.organization import ORG_CATALOG
 
 
 def files_on_disk() -> set[str]:
@@ -29,7 +30,8 @@ def files_on_disk() -> set[str]:
 
 
 def files_in_catalog() -> set[str]:
-    return {path for template in CATALOG for paths in template.files.values() for path in paths}
+    """Files of the single-account catalogue and of the organization one (``remediate --org``)."""
+    return {path for template in (*CATALOG, *ORG_CATALOG) for paths in template.files.values() for path in paths}
 
 
 def test_ids_are_unique_and_every_template_has_both_formats() -> None:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from rootguard.cli import options
+from rootguard.cli import options, org_remediate
 from rootguard.errors import UsageError
 
 REMEDIATE_EXAMPLES = """\
@@ -16,6 +16,9 @@ examples:
   rootguard remediate --format terraform --evidence ./evidence --config rootguard.toml
   rootguard remediate --format cloudformation --all --out ./fix  every template, whatever the findings
   rootguard remediate --format terraform --watch --out ./watch  the root activity watcher (`package-watcher` zip)
+  rootguard remediate --org --format cloudformation --ou ou-ab12-cdef3456 --out ./org-fix
+  rootguard remediate --org --report org-report.json            member root credentials that would be deleted
+  rootguard remediate --org --report org-report.json --apply    delete them (asks first; --yes for CI)
 
 With --evidence or --demo the bundle is audited first with the same settings as `rootguard audit`
 (rootguard.toml, ROOTGUARD_*, --approvals, check selection), so both agree on what fails.
@@ -32,7 +35,9 @@ def add_parser(commands: options.Commands) -> None:
         epilog=REMEDIATE_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    remediate.add_argument("--format", choices=["cloudformation", "terraform"], required=True)
+    remediate.add_argument(
+        "--format", choices=["cloudformation", "terraform"], help="required unless --org prints a plan"
+    )
     source = remediate.add_mutually_exclusive_group()
     source.add_argument("--report", type=Path, metavar="FILE", help="a `rootguard audit --format json` report")
     source.add_argument("--evidence", type=Path, metavar="DIR", help="audit this bundle offline first")
@@ -45,11 +50,17 @@ def add_parser(commands: options.Commands) -> None:
     remediate.add_argument("--force", action="store_true", help="overwrite files that already exist in DIR")
     remediate.add_argument("--approvals", type=Path, metavar="FILE", help="TOML file of approved root-use windows")
     options.add_check_options(remediate)
+    org_remediate.add_org_options(remediate)
 
 
 def run(args: argparse.Namespace) -> int:
     from rootguard.app import remediate  # noqa: PLC0415
 
+    org_remediate.check_org_only(args)
+    if args.org:
+        return org_remediate.run(args, write=lambda files: _emit(files, args))
+    if args.format is None:
+        raise UsageError("the following arguments are required: --format")
     failing = set() if args.all or args.watch else _failing_checks(args)
     result = remediate.remediate(failing, args.format, all_templates=args.all, watch=args.watch)
     if result.untemplated:
@@ -63,13 +74,18 @@ def run(args: argparse.Namespace) -> int:
         return 0
     for template in result.templates:
         print(f"rootguard: {template.template_id}: {template.title}. {template.notes}".rstrip(), file=sys.stderr)
-    if args.out is None:
-        for name, content in result.files.items():
-            sys.stdout.write(f"# ==> {name} <==\n{content.decode()}\n")
-        return 0
-    _write(result.files, args.out, force=args.force)
-    print(f"rootguard: wrote {len(result.files)} file(s) to {args.out}", file=sys.stderr)
+    _emit(result.files, args)
     return 0
+
+
+def _emit(files: dict[str, bytes], args: argparse.Namespace) -> None:
+    """Every file to stdout after a ``# ==> <path> <==`` line, or under ``--out DIR``."""
+    if args.out is None:
+        for name, content in files.items():
+            sys.stdout.write(f"# ==> {name} <==\n{content.decode()}\n")
+        return
+    _write(files, args.out, force=args.force)
+    print(f"rootguard: wrote {len(files)} file(s) to {args.out}", file=sys.stderr)
 
 
 def _failing_checks(args: argparse.Namespace) -> set[str]:
