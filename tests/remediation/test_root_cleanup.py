@@ -153,7 +153,11 @@ class StubbedAws:
             made = original(aws, service, region, **options)
             self.clients.append(service)
             stubber = Stubber(made)
-            for operation, answer, expected in self.scripts[service].pop(0):
+            queued = self.scripts[service]
+            # One STS client serves every AssumeRoot of a run (collect.sessions caches it per caller);
+            # each member's session gets its own IAM client.
+            batches = [queued.pop(0)] if service != "sts" else [queued.pop(0) for _ in range(len(queued))]
+            for operation, answer, expected in (call for batch in batches for call in batch):
                 if isinstance(answer, str):
                     stubber.add_client_error(operation, answer, answer, 403, expected_params=expected)
                 else:
