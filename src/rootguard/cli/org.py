@@ -9,7 +9,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rootguard.cli import options
+from rootguard.cli import options, security_hub
 from rootguard.cli.audit import add_live_source_options, live_source
 from rootguard.cli.render import add_report_options, write_reports
 
@@ -118,6 +118,7 @@ def add_parser(commands: options.Commands, aws: options.Parser) -> None:
     options.add_check_options(audit)
     _add_org_options(audit)
     add_report_options(audit, "audit")
+    security_hub.add_option(audit)
     for parser in (collect, audit):
         parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
@@ -230,7 +231,7 @@ def run_audit(args: argparse.Namespace) -> int:
             warn=warn,
         )
     write_reports(report, args, "audit")
-    return report.exit_code(settings.fail_on)
+    return security_hub.send_if_asked(args, report, report.exit_code(settings.fail_on))
 
 
 def warn(line: str) -> None:
