@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rootguard.cli import options
@@ -44,7 +45,8 @@ class Command:
     """The choices of positional arguments (``completion SHELL``) → the argument's help."""
 
 
-def add_parser(commands: options.Commands) -> None:
+def add_parser(commands: options.Commands, whole: Callable[[], argparse.ArgumentParser]) -> None:
+    """``whole`` builds rootguard's whole parser (``cli.main.build_parser``), the one the script describes."""
     completion = commands.add_parser(
         "completion",
         help="print a shell completion script (bash, zsh or fish)",
@@ -53,12 +55,11 @@ def add_parser(commands: options.Commands) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     completion.add_argument("shell", choices=SHELLS, metavar="SHELL", help="bash, zsh or fish")
+    completion.set_defaults(whole_parser=whole)
 
 
 def run(args: argparse.Namespace) -> int:
-    from rootguard.cli.main import build_parser  # noqa: PLC0415 - main imports this module
-
-    sys.stdout.write(script(args.shell, build_parser()))
+    sys.stdout.write(script(args.shell, args.whole_parser()))
     return 0
 
 

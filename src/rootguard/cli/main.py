@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     remediate.add_parser(commands)
     permissions.add_parser(commands)
     checks.add_parser(commands)
-    completion.add_parser(commands)
+    completion.add_parser(commands, build_parser)
     package_watcher.add_parser(commands)
     watch.add_parser(commands, aws)
     org.add_parser(commands, aws)

@@ -23,8 +23,8 @@ from rootguard.model.activity import (
     coverage_document,
 )
 from rootguard.model.timestamps import format_timestamp
+from rootguard.report.console import visible
 from rootguard.report.coverage import coverage_line
-from rootguard.report.table import visible
 
 CATEGORY_STYLES = {
     Category.SIGN_IN: "bold red",

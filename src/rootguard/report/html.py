@@ -23,9 +23,9 @@ from rootguard.model.activity import ActivityEvent, ActivityReport, Category, Co
 from rootguard.model.findings import AuditReport, Status
 from rootguard.model.timestamps import format_timestamp
 from rootguard.report import html_timeline
+from rootguard.report.console import visible
 from rootguard.report.coverage import coverage_line
 from rootguard.report.html_view import as_json, audit_view, short_status
-from rootguard.report.table import visible
 
 ASSETS = "html_templates"
 MFA = {True: "yes", False: "NO", None: "unknown"}

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from rootguard.model.findings import AccountResult, AuditReport, Status
-from rootguard.report.table import STYLES, visible
+from rootguard.report.console import STYLES, visible
 
 LETTERS = {
     Status.PASS: "P",

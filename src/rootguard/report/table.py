@@ -27,17 +27,10 @@ from rich.text import Text
 
 from rootguard.model.findings import AccountResult, AuditReport, Finding, Status
 from rootguard.model.timestamps import format_timestamp
+from rootguard.report.console import STYLES, visible
 from rootguard.report.coverage import coverage_line
 from rootguard.report.json_report import coverage_by_account
 
-STYLES = {
-    Status.PASS: "bold green",
-    Status.FAIL: "bold red",
-    Status.ERROR: "bold magenta",
-    Status.MANUAL: "bold yellow",
-    Status.NOT_APPLICABLE: "dim",
-    Status.SKIPPED: "dim",
-}
 OPTIONAL_IN_SUMMARY = frozenset({Status.SKIPPED})
 """Statuses the summary line names only when some finding has them."""
 ORDER = (Status.FAIL, Status.ERROR, Status.MANUAL, Status.PASS, Status.NOT_APPLICABLE, Status.SKIPPED)
@@ -235,21 +228,3 @@ def _summary(report: AuditReport) -> Text:
             summary.append(" · ")
         summary.append(f"{counts[status]} {status.value}", style=STYLES[status] if counts[status] else "")
     return summary
-
-
-BIDI_AND_SEPARATORS = frozenset("\u061c\u200e\u200f\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-"""Characters that reorder or break the line a terminal shows (Trojan Source): escaped like controls."""
-
-
-def visible(text: str) -> str:
-    """Show control characters (C0, DEL, C1) and bidirectional overrides from evidence as ``\\xNN`` /
-    ``\\uNNNN``, so escape sequences cannot drive the terminal nor text reorder what is shown."""
-    return "".join(_escaped(ch) if _is_control(ch) else ch for ch in text)
-
-
-def _escaped(ch: str) -> str:
-    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
-
-
-def _is_control(ch: str) -> bool:
-    return ch != "\n" and (ch < " " or "\x7f" <= ch <= "\x9f" or ch in BIDI_AND_SEPARATORS)
