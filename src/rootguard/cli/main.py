@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable, Sequence
 
 from rootguard import __version__
-from rootguard.cli import activity, audit, collect, options, permissions, remediate
+from rootguard.cli import activity, audit, collect, options, org, permissions, remediate
 from rootguard.errors import RootguardError
 
 DEBUG_HELP = "on an internal error (exit 4), print the traceback (also ROOTGUARD_DEBUG=1)"
@@ -26,6 +26,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "activity": activity.run,
     "remediate": remediate.run,
     "permissions": permissions.run,
+    "org": org.run,
 }
 
 
@@ -44,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     activity.add_parser(commands, aws)
     remediate.add_parser(commands)
     permissions.add_parser(commands)
+    org.add_parser(commands, aws)
     for command in commands.choices.values():  # `rootguard audit --debug` works as well as `rootguard --debug audit`
         command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
     return parser

@@ -51,7 +51,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, cast
@@ -85,6 +85,7 @@ if TYPE_CHECKING:
     from mypy_boto3_guardduty.client import GuardDutyClient
     from mypy_boto3_iam.client import IAMClient
     from mypy_boto3_logs.client import CloudWatchLogsClient
+    from mypy_boto3_organizations.client import OrganizationsClient
     from mypy_boto3_s3.client import S3Client
     from mypy_boto3_sns.client import SNSClient
     from mypy_boto3_sso_admin.client import SSOAdminClient
@@ -183,22 +184,70 @@ class Aws:
         self.guard.install(self.session.events)
         if recorder is not None:
             self.session.events.register("before-call", _record(recorder))
+        self.credentials: SessionCredentials | None = None
+        """Set on an edge made by ``bound()``: every client it makes signs with these."""
+        self._client_lock = threading.Lock()
+        self.session_document: Any = None
+        """On an edge made by ``bound()``: the STS answer that made it, without the secret (``collect.sessions``)."""
 
-    def client(self, service: str, region: str | None = None, *, max_pool_connections: int | None = None) -> BaseClient:
+    @classmethod
+    def bound(cls, parent: Aws, credentials: SessionCredentials, *, region: str | None = None) -> Aws:
+        """An edge that signs with ``credentials`` (an assumed session) and shares ``parent``'s boto3
+        session, loader and recorder: making a session per member account is what makes an organization
+        run slow. It has its own ``Guard`` (a breaker per member, its own call counts) with the parent's
+        deadline: the run's ``--timeout`` bounds every member."""
+        edge = cls.__new__(cls)
+        edge.session = parent.session
+        edge.region = region or parent.region
+        edge.guard = Guard(
+            edge.region, timeout=parent.guard.timeout, read_timeout=parent.guard.read_timeout, clock=parent.guard.clock
+        )
+        edge.guard.deadline = parent.guard.deadline
+        edge.credentials = credentials
+        edge._client_lock = parent._client_lock
+        edge.session_document = None
+        return edge
+
+    def client(
+        self,
+        service: str,
+        region: str | None = None,
+        *,
+        max_pool_connections: int | None = None,
+        endpoint_url: str | None = None,
+        max_attempts: int | None = None,
+    ) -> BaseClient:
         """A client for ``service`` in ``region`` (default: the session's Region); the accessors below
         are this, typed. Credentials are resolved here: a profile or credentials that cannot be used
-        stop the run (``CredentialsError``)."""
+        stop the run (``CredentialsError``). ``max_attempts`` overrides ``MAX_ATTEMPTS`` (STS's
+        AssumeRoot, which AWS rate-limits, is retried longer)."""
         make: Any = self.session.client  # typed per service literal; the accessors pass the literal
         config = CLIENT_CONFIG
         if max_pool_connections is not None:
             config = config.merge(botocore.config.Config(max_pool_connections=max_pool_connections))
+        if max_attempts is not None:
+            retries = botocore.config.Config(retries={"mode": "standard", "total_max_attempts": max_attempts})
+            config = config.merge(retries)
+        extra: dict[str, Any] = {}
+        if endpoint_url is not None:
+            extra["endpoint_url"] = endpoint_url
+        if self.credentials is not None:
+            extra.update(
+                aws_access_key_id=self.credentials.access_key_id,
+                aws_secret_access_key=self.credentials.secret_access_key,
+                aws_session_token=self.credentials.session_token,
+            )
         try:
-            client = cast("BaseClient", make(service, region_name=region or self.region, config=config))
+            with self._client_lock:  # a boto3 session is not thread-safe; its clients are
+                client = cast("BaseClient", make(service, region_name=region or self.region, config=config, **extra))
         except botocore.exceptions.BotoCoreError as error:
             raised = fatal(error)
             if isinstance(raised, RootguardError):
                 raise raised from None
             raise CollectionError(f"cannot set up the AWS {service} client: {one_line(str(error))}") from None
+        if self.credentials is not None:
+            # The session's handlers are the parent's guard: this edge's guard watches its own clients.
+            self.guard.install(client.meta.events)
         self.guard.install_retry_veto(client)
         return client
 
@@ -226,6 +275,13 @@ class Aws:
     def logs(self, region: str | None = None, *, max_pool_connections: int | None = None) -> CloudWatchLogsClient:
         return cast("CloudWatchLogsClient", self.client("logs", region, max_pool_connections=max_pool_connections))
 
+    def organizations(
+        self, region: str | None = None, *, max_pool_connections: int | None = None
+    ) -> OrganizationsClient:
+        return cast(
+            "OrganizationsClient", self.client("organizations", region, max_pool_connections=max_pool_connections)
+        )
+
     def s3(self, region: str | None = None, *, max_pool_connections: int | None = None) -> S3Client:
         return cast("S3Client", self.client("s3", region, max_pool_connections=max_pool_connections))
 
@@ -235,8 +291,24 @@ class Aws:
     def sso_admin(self, region: str | None = None, *, max_pool_connections: int | None = None) -> SSOAdminClient:
         return cast("SSOAdminClient", self.client("sso-admin", region, max_pool_connections=max_pool_connections))
 
-    def sts(self, region: str | None = None, *, max_pool_connections: int | None = None) -> STSClient:
-        return cast("STSClient", self.client("sts", region, max_pool_connections=max_pool_connections))
+    def sts(
+        self,
+        region: str | None = None,
+        *,
+        max_pool_connections: int | None = None,
+        endpoint_url: str | None = None,
+        max_attempts: int | None = None,
+    ) -> STSClient:
+        return cast(
+            "STSClient",
+            self.client(
+                "sts",
+                region,
+                max_pool_connections=max_pool_connections,
+                endpoint_url=endpoint_url,
+                max_attempts=max_attempts,
+            ),
+        )
 
     # --- the run's budget, for collectors that would otherwise start work the deadline forbids ----
 
@@ -250,6 +322,15 @@ class Aws:
     def remaining(self) -> float | None:
         """Seconds left before the deadline (never negative); None without one."""
         return self.guard.remaining()
+
+
+@dataclass(frozen=True)
+class SessionCredentials:
+    """Temporary credentials from STS (AssumeRoot, AssumeRole): held in memory, never written."""
+
+    access_key_id: str
+    secret_access_key: str = field(repr=False)
+    session_token: str = field(repr=False)
 
 
 def _record(recorder: Recorder) -> Callable[..., None]:
@@ -340,7 +421,7 @@ class Guard:
         self.home_region = home_region
         self.timeout = timeout
         self.read_timeout = read_timeout
-        self._clock = clock
+        self.clock = clock
         self.deadline = None if timeout is None else clock() + timeout
         self.threshold = threshold
         self._lock = threading.Lock()
@@ -367,10 +448,10 @@ class Guard:
     def remaining(self) -> float | None:
         if self.deadline is None:
             return None
-        return max(0.0, self.deadline - self._clock())
+        return max(0.0, self.deadline - self.clock())
 
     def expired(self) -> bool:
-        return self.deadline is not None and self._clock() >= self.deadline
+        return self.deadline is not None and self.clock() >= self.deadline
 
     def deadline_reason(self) -> str:
         return f"the run's time limit (--timeout {self.timeout:g} s) ran out before it" if self.timeout else ""

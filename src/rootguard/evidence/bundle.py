@@ -22,6 +22,7 @@ import os
 import posixpath
 import secrets
 import shutil
+import threading
 from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass, replace
@@ -45,7 +46,7 @@ from rootguard.evidence.manifest import (
 )
 from rootguard.evidence.store import DirectoryStore
 from rootguard.model.evidence import Evidence, Source
-from rootguard.model.operations import bundle_path_problem, is_account_id
+from rootguard.model.operations import bundle_path_problem, is_account_id, relative_path_problem
 from rootguard.model.timestamps import format_timestamp
 
 PARTIAL = ".partial-"
@@ -265,3 +266,152 @@ def _write_files(root_fd: int, planned: Planned, *, in_place: bool) -> None:
     finally:
         for fd in folders.values():
             os.close(fd)
+
+
+ORGANIZATION_FOLDER = "organization"
+"""An organization bundle's own folder (contract §5.7), beside the account folders."""
+
+
+class BundleWriter:
+    """A bundle written file by file, for runs whose evidence should not all sit in memory (an organization
+    run streams each member's files as the member finishes). Same guarantees as ``write_bundle`` (§5.6):
+    a new ``out`` is built in the hidden sibling and renamed into place by ``finish``; an existing one is
+    written in place behind the marker. ``abort`` (or leaving the ``with`` block on an exception) removes the
+    sibling; in place, the marker stays and the bundle is refused as incomplete.
+
+    Paths are checked as ``write_bundle`` checks them, with ``organization/…`` allowed beside the account
+    folders. In place, a link met where a file or folder goes is refused when it is reached (the bundle is
+    then left incomplete, never written through the link).
+    """
+
+    def __init__(self, out: Path, *, force: bool = False) -> None:
+        check_output_dir(out, force=force)
+        self.out = out
+        self.checksums: dict[str, str] = {}
+        self._lock = threading.Lock()
+        self._temp: str | None = None
+        self._parent_fd: int | None = None
+        self._root_fd = -1
+        try:
+            if _kind(out) is Kind.ABSENT:
+                _make_parents(out)
+                self._parent_fd = files.open_parent(out)
+                self._temp = f".{out.name[:64]}{PARTIAL}{secrets.token_hex(4)}"
+                os.mkdir(self._temp, PRIVATE_DIR, dir_fd=self._parent_fd)
+                self._root_fd = files.open_dir(self._temp, self._parent_fd)
+                os.fchmod(self._root_fd, PRIVATE_DIR)
+                files.write_new(self._root_fd, MARKER, MARKER_TEXT.encode(), PRIVATE_FILE)
+            else:
+                self._root_fd = files.open_dir(out, shown=str(out))
+                files.replace(self._root_fd, MARKER, MARKER_TEXT.encode(), PRIVATE_FILE, shown=MARKER)
+                files.remove(self._root_fd, MANIFEST)
+        except OSError as error:
+            self.abort()
+            raise OutputError(f"cannot write the bundle under {out}: {describe(error)}") from None
+
+    def __enter__(self) -> BundleWriter:
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if error is not None:
+            self.abort()
+
+    def write(self, relative: str, document: Any) -> None:
+        """One file (JSON value, or raw bytes); raises ``OutputError`` on a path AWS could have bent."""
+        self.write_all({relative: document})
+
+    def write_all(self, documents: Mapping[str, Any]) -> None:
+        """Several files; each folder is opened once per call (an account's files share a few folders).
+        Thread-safe: workers write their own accounts' files at once (a folder two of them make is made once)."""
+        folders: dict[tuple[str, ...], int] = {}
+        try:
+            for relative, document in sorted(documents.items()):
+                parts = _stream_parts(relative)
+                data = document if isinstance(document, bytes) else _json(document)
+                where = parts[:-1]
+                if self._temp is None:
+                    kind = files.kind_below(self._root_fd, parts)
+                    if kind is Kind.LINK:
+                        raise RefusedPath(relative, files.LINK)
+                    if kind not in (Kind.ABSENT, Kind.FILE):
+                        raise RefusedPath(relative, "is in the way: not a regular file")
+                if where not in folders:
+                    folders[where] = files.make_dirs(self._root_fd, where, PRIVATE_DIR, exact=True)
+                if self._temp is None:
+                    files.replace(folders[where], parts[-1], data, PRIVATE_FILE, shown=relative)
+                else:
+                    files.write_new(folders[where], parts[-1], data, PRIVATE_FILE, shown=relative)
+                with self._lock:
+                    self.checksums[relative] = digest(data)
+        except OSError as error:
+            raise OutputError(f"cannot write the bundle under {self.out}: {describe(error)}") from None
+        finally:
+            for fd in folders.values():
+                os.close(fd)
+
+    def finish(
+        self, accounts: tuple[str, ...], collected_at: datetime, *, skipped: Mapping[str, str] | None = None
+    ) -> None:
+        """Write the manifest (every file written, with its sha256), remove the marker, rename into place."""
+        bad = [account for account in accounts if not is_account_id(account)]
+        if not accounts or bad:
+            shown = repr(bad[0]) if bad else "no account"
+            raise OutputError(f"cannot write the bundle: {shown} is not a 12-digit account id")
+        manifest: dict[str, Any] = {
+            "format": FORMAT,
+            "collected_at": format_timestamp(collected_at),
+            "accounts": list(accounts),
+            "sha256": dict(sorted(self.checksums.items())),
+        }
+        if skipped:
+            manifest["skipped"] = dict(sorted(skipped.items()))
+        data = (json.dumps(manifest, indent=2) + "\n").encode()
+        try:
+            if self._temp is None:
+                files.replace(self._root_fd, MANIFEST, data, PRIVATE_FILE, shown=MANIFEST)
+            else:
+                files.write_new(self._root_fd, MANIFEST, data, PRIVATE_FILE)
+            files.remove(self._root_fd, MARKER)
+            os.close(self._root_fd)
+            self._root_fd = -1
+            if self._temp is not None and self._parent_fd is not None:
+                files.rename(self._parent_fd, self._temp, self.out.name)
+                self._temp = None
+        except OSError as error:
+            self.abort()
+            raise OutputError(f"cannot write the bundle under {self.out}: {describe(error)}") from None
+        self._close_parent()
+
+    def abort(self) -> None:
+        """Stop: remove the hidden sibling (everything in it is this run's); in place the marker stays."""
+        if self._root_fd >= 0:
+            with suppress(OSError):
+                os.close(self._root_fd)
+            self._root_fd = -1
+        if self._temp is not None and self._parent_fd is not None:
+            with suppress(OSError):
+                shutil.rmtree(self._temp, dir_fd=self._parent_fd)
+            self._temp = None
+        self._close_parent()
+
+    def _close_parent(self) -> None:
+        if self._parent_fd is not None:
+            with suppress(OSError):
+                os.close(self._parent_fd)
+            self._parent_fd = None
+
+
+def _stream_parts(relative: str) -> tuple[str, ...]:
+    """The parts of an evidence path: ``bundle_path_problem``'s rules, with ``organization/…`` allowed."""
+    if isinstance(relative, str) and relative.startswith(ORGANIZATION_FOLDER + "/"):
+        problem = relative_path_problem(relative) or ("it holds a backslash" if "\\" in relative else None)
+    else:
+        problem = bundle_path_problem(relative) if isinstance(relative, str) else "it is not a string"
+    if problem is None and posixpath.normpath(posixpath.join("/bundle", relative)) != f"/bundle/{relative}":
+        problem = "it does not stay inside the bundle"
+    if problem is not None:
+        raise OutputError(
+            f"cannot write the bundle: refusing the evidence path {relative!r} ({problem}); "
+            "a value AWS returned cannot be used as a file name"
+        )
+    return tuple(relative.split("/"))

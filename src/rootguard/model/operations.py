@@ -181,3 +181,80 @@ SIMULATE_PRINCIPAL = Operation(
 
 ADMIN_OPERATIONS = (AUTHORIZATION_DETAILS, PASSWORD_POLICY, ACCOUNT_ALIASES, SSO_INSTANCES, SIMULATE_PRINCIPAL)
 OPERATIONS = (*OPERATIONS, *ADMIN_OPERATIONS)
+
+
+# An organization (contract §5.7): what the management account (or a delegated administrator) answers,
+# stored under ``organization/``, and what each member's root user holds, read with an AssumeRoot session
+# and stored under ``<account>/assume-root/``. Kept out of ``OPERATIONS`` (single-account evidence).
+ORGANIZATION = "organization"
+ASSUME_ROOT = "assume-root"
+AUDIT_ROOT_POLICY = "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"
+
+
+def organization_path(operation: Operation, resource: str | None = None) -> str:
+    """``organization/<service>/<operation>.json``, or ``…/<operation>/<resource>.json``."""
+    if resource is None:
+        return f"{ORGANIZATION}/{operation.service}/{operation.name}.json"
+    return f"{ORGANIZATION}/{operation.service}/{operation.name}/{encode_name(resource)}.json"
+
+
+def assume_root_path(operation: Operation, account_id: str, resource: str | None = None) -> str:
+    """``<account>/assume-root/<service>/<operation>.json``, or ``…/<operation>/<resource>.json``."""
+    if resource is None:
+        return f"{account_id}/{ASSUME_ROOT}/{operation.service}/{operation.name}.json"
+    return f"{account_id}/{ASSUME_ROOT}/{operation.service}/{operation.name}/{encode_name(resource)}.json"
+
+
+DESCRIBE_ORGANIZATION = Operation("organizations", "describe-organization", ("organizations:DescribeOrganization",))
+ORGANIZATIONS_FEATURES = Operation("iam", "list-organizations-features", ("iam:ListOrganizationsFeatures",))
+LIST_ACCOUNTS = Operation("organizations", "list-accounts", ("organizations:ListAccounts",))
+LIST_ROOTS = Operation("organizations", "list-roots", ("organizations:ListRoots",))
+CHILD_OUS = Operation(
+    "organizations",
+    "list-organizational-units-for-parent",
+    ("organizations:ListOrganizationalUnitsForParent",),
+    "--parent-id",
+)
+ACCOUNTS_FOR_PARENT = Operation(
+    "organizations", "list-accounts-for-parent", ("organizations:ListAccountsForParent",), "--parent-id"
+)
+POLICIES_FOR_TARGET = Operation(
+    "organizations", "list-policies-for-target", ("organizations:ListPoliciesForTarget",), "--target-id"
+)
+DESCRIBE_POLICY = Operation("organizations", "describe-policy", ("organizations:DescribePolicy",), "--policy-id")
+ACCOUNT_TAGS = Operation(
+    "organizations", "list-tags-for-resource", ("organizations:ListTagsForResource",), "--resource-id"
+)
+
+ORGANIZATION_OPERATIONS = (
+    DESCRIBE_ORGANIZATION,
+    ORGANIZATIONS_FEATURES,
+    LIST_ACCOUNTS,
+    LIST_ROOTS,
+    CHILD_OUS,
+    ACCOUNTS_FOR_PARENT,
+    POLICIES_FOR_TARGET,
+    DESCRIBE_POLICY,
+    ACCOUNT_TAGS,
+)
+
+ASSUME_ROOT_CALL = Operation("sts", "assume-root", ("sts:AssumeRoot",))
+ASSUME_ROLE_CALL = Operation("sts", "assume-role", ("sts:AssumeRole",))
+"""Stored as ``<account>/global/sts/assume-role.json`` (``ASSUME_ROLE_CALL.path(account)``)."""
+ROOT_LOGIN_PROFILE = Operation("iam", "get-login-profile", ("iam:GetLoginProfile",))
+ROOT_ACCESS_KEYS = Operation("iam", "list-access-keys", ("iam:ListAccessKeys",))
+ROOT_KEY_LAST_USED = Operation("iam", "get-access-key-last-used", ("iam:GetAccessKeyLastUsed",), "--access-key-id")
+ROOT_MFA_DEVICES = Operation("iam", "list-mfa-devices", ("iam:ListMFADevices",))
+ROOT_SIGNING_CERTIFICATES = Operation("iam", "list-signing-certificates", ("iam:ListSigningCertificates",))
+ROOT_ACCOUNT_SUMMARY = Operation("iam", "get-account-summary", ("iam:GetAccountSummary",))
+
+MEMBER_ROOT_OPERATIONS = (
+    ROOT_LOGIN_PROFILE,
+    ROOT_ACCESS_KEYS,
+    ROOT_KEY_LAST_USED,
+    ROOT_MFA_DEVICES,
+    ROOT_SIGNING_CERTIFICATES,
+    ROOT_ACCOUNT_SUMMARY,
+)
+"""Called with the AssumeRoot session (no ``--user-name``: they answer for the root user); the task
+policy ``IAMAuditRootUserCredentials`` grants them, not the caller's policy."""
