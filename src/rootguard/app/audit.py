@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rootguard.app.evaluate import evaluate, select_checks
+from rootguard.app.evaluate import evaluate, select_checks, select_organization_checks
 from rootguard.checks import EvaluationContext
 from rootguard.config.settings import Settings
 from rootguard.evidence.assemble import assemble
@@ -60,7 +60,10 @@ def audit_bundle(
     bundle = open_bundle(path, source)
     evidence = bundle.evidence
     ctx = context(settings, as_of or evidence.collected_at, evidence.collected_at)
-    return evaluate(evidence, ctx, select_checks(settings.check_ids), notes=bundle.notes)
+    organization = select_organization_checks(settings.include_checks, settings.exclude_checks)
+    return evaluate(
+        evidence, ctx, select_checks(settings.check_ids), notes=bundle.notes, organization_checks=organization
+    )
 
 
 def audit_live(

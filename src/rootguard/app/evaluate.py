@@ -9,10 +9,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from rootguard import __version__
-from rootguard.checks import ALL_CHECKS, CheckSpec, EvaluationContext, Outcome
+from rootguard.checks import ALL_CHECKS, ORGANIZATION_CHECKS, CheckSpec, EvaluationContext, Outcome
 from rootguard.errors import UsageError
 from rootguard.model.evidence import AccountEvidence, Evidence, Source
-from rootguard.model.findings import AccountResult, AuditReport, Finding, Status
+from rootguard.model.findings import AccountResult, AuditReport, Finding, OrganizationInfo, Status
+from rootguard.model.organization import (
+    ACTIVE,
+    AccountPlacement,
+    OrgAccount,
+    OrganizationFacts,
+    OrganizationView,
+    Selection,
+)
 
 
 def evaluate(
@@ -20,13 +28,72 @@ def evaluate(
     ctx: EvaluationContext,
     checks: Sequence[CheckSpec] = ALL_CHECKS,
     notes: tuple[str, ...] = (),
+    organization_checks: Sequence[CheckSpec] = ORGANIZATION_CHECKS,
 ) -> AuditReport:
-    accounts = tuple(
-        AccountResult(account.account_id, tuple(_run(spec, account, ctx, evidence.skipped) for spec in checks))
-        for account in evidence.accounts
-    )
+    """Every check for every account; on an organization bundle the organization checks follow, and an account
+    that is not ACTIVE has every finding SKIPPED with its state (contract §3, §5.7)."""
+    if organization_view(evidence) is None:
+        accounts = tuple(
+            AccountResult(account.account_id, tuple(_run(spec, account, ctx, evidence.skipped) for spec in checks))
+            for account in evidence.accounts
+        )
+        return AuditReport(
+            as_of=ctx.as_of, accounts=accounts, source=evidence.source, tool_version=__version__, notes=notes
+        )
+    every = (*checks, *organization_checks)
+    results = tuple(_organization_row(account, every, ctx, evidence.skipped) for account in evidence.accounts)
     return AuditReport(
-        as_of=ctx.as_of, accounts=accounts, source=evidence.source, tool_version=__version__, notes=notes
+        as_of=ctx.as_of,
+        accounts=results,
+        source=evidence.source,
+        tool_version=__version__,
+        notes=notes,
+        organization=organization_info(evidence),
+    )
+
+
+def organization_view(evidence: Evidence) -> OrganizationView | None:
+    return next((a.organization for a in evidence.accounts if a.organization is not None), None)
+
+
+def _organization_row(
+    account: AccountEvidence, checks: Sequence[CheckSpec], ctx: EvaluationContext, skipped: Mapping[Source, str]
+) -> AccountResult:
+    view = account.organization
+    state = view.state if view is not None else None
+    if state is not None and state != ACTIVE:
+        findings = tuple(_inactive(spec, account, state) for spec in checks)
+    else:
+        findings = tuple(_run(spec, account, ctx, skipped) for spec in checks)
+    placement = view.placement if view is not None else None
+    return AccountResult(
+        account.account_id,
+        findings,
+        name=view.account.name if view is not None and isinstance(view.account, OrgAccount) else None,
+        ou_path=placement.path if isinstance(placement, AccountPlacement) else None,
+        state=state,
+        management=view.management if view is not None else False,
+    )
+
+
+def _inactive(spec: CheckSpec, account: AccountEvidence, state: str) -> Finding:
+    reason = f"the account's state is {state} (organizations:ListAccounts), so it was not audited"
+    outcome = Outcome(Status.SKIPPED, f"Not evaluated: {reason}.", {"skipped": [reason], "state": state})
+    return _finding(spec, account, outcome)
+
+
+def organization_info(evidence: Evidence) -> OrganizationInfo | None:
+    view = organization_view(evidence)
+    if view is None:
+        return None
+    organization = view.organization
+    listed = organization.accounts
+    excluded = organization.selection.excluded if isinstance(organization.selection, Selection) else {}
+    return OrganizationInfo(
+        organization_id=organization.facts.organization_id if isinstance(organization.facts, OrganizationFacts) else "",
+        management_account_id=organization.management_account_id or "",
+        listed_accounts=len(listed) if isinstance(listed, tuple) else len(evidence.accounts) + len(excluded),
+        excluded=dict(excluded),
     )
 
 
@@ -42,6 +109,10 @@ def _run(spec: CheckSpec, account: AccountEvidence, ctx: EvaluationContext, skip
             f"rootguard failed while evaluating this check ({type(error).__name__}: {error}); "
             "please report it with the evidence bundle.",
         )
+    return _finding(spec, account, outcome)
+
+
+def _finding(spec: CheckSpec, account: AccountEvidence, outcome: Outcome) -> Finding:
     return Finding(
         check_id=spec.check_id,
         status=outcome.status,
@@ -86,3 +157,12 @@ def select_checks(check_ids: Sequence[str] | None) -> tuple[CheckSpec, ...]:
     if unknown:
         raise UsageError(f"unknown check id {unknown[0]!r} (known: {', '.join(s.check_id for s in ALL_CHECKS)})")
     return tuple(spec for spec in ALL_CHECKS if spec.check_id in check_ids)
+
+
+def select_organization_checks(include: Sequence[str] | None, exclude: Sequence[str] = ()) -> tuple[CheckSpec, ...]:
+    """The organization checks a selection keeps: all unless ``include`` names some, less ``exclude``."""
+    return tuple(
+        spec
+        for spec in ORGANIZATION_CHECKS
+        if (include is None or spec.check_id in include) and spec.check_id not in exclude
+    )

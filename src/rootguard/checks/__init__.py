@@ -5,6 +5,9 @@ from __future__ import annotations
 from rootguard.checks.admins import admin_principals, admin_root_adjacent
 from rootguard.checks.break_glass import break_glass
 from rootguard.checks.iam_groups import iam_policies_via_groups
+from rootguard.checks.org_activity import org_root_activity
+from rootguard.checks.org_root import org_member_root_credentials, org_root_credentials_centralized
+from rootguard.checks.org_scp import org_scp_deny_root
 from rootguard.checks.registry import CheckSpec, EvaluationContext, Outcome
 from rootguard.checks.root_activity import root_activity
 from rootguard.checks.root_alerting import root_alerting
@@ -39,9 +42,31 @@ ALL_CHECKS: tuple[CheckSpec, ...] = (
     iam_policies_via_groups,
 )
 
-__all__ = ["ALL_CHECKS", "CheckSpec", "EvaluationContext", "Outcome", "check_ids"]
+ORGANIZATION_CHECKS: tuple[CheckSpec, ...] = (
+    org_root_credentials_centralized,
+    org_member_root_credentials,
+    org_scp_deny_root,
+    org_root_activity,
+)
+"""Run only on organization bundles (contract §5.7, §9.2), after the single-account checks; a single-account
+audit never shows them, so its report is unchanged."""
+
+__all__ = [
+    "ALL_CHECKS",
+    "ORGANIZATION_CHECKS",
+    "CheckSpec",
+    "EvaluationContext",
+    "Outcome",
+    "check_ids",
+    "organization_check_ids",
+]
 
 
 def check_ids() -> tuple[str, ...]:
     """Every registered check id, in report order."""
     return tuple(spec.check_id for spec in ALL_CHECKS)
+
+
+def organization_check_ids() -> tuple[str, ...]:
+    """The organization checks' ids, in report order (after the single-account checks)."""
+    return tuple(spec.check_id for spec in ORGANIZATION_CHECKS)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from rootguard.checks import check_ids
+from rootguard.checks import check_ids, organization_check_ids
 from rootguard.config.durations import DurationError, days_error, whole_days
 from rootguard.config.layer import Layer
 from rootguard.errors import ConfigError
@@ -112,7 +112,7 @@ def _check_ids(value: object, where: str) -> tuple[str, ...] | None:
 
 def validate_check_ids(values: list[str], where: str) -> tuple[str, ...]:
     """Validate check ids against the registry; an unknown id is an error listing the known ones."""
-    known = check_ids()
+    known = (*check_ids(), *organization_check_ids())
     unknown = [v for v in values if v not in known]
     if unknown:
         raise ConfigError(f"{where}: unknown check id {unknown[0]!r} (known: {', '.join(known)})")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from rootguard.checks import check_ids
+from rootguard.checks import check_ids, organization_check_ids
 from rootguard.config.environment import env_layer
 from rootguard.config.file import read_config
 from rootguard.config.layer import Layer
@@ -76,7 +76,7 @@ def merge(*layers: Layer, config_file: Path | None = None) -> Settings:
         config_file=config_file,
         **{LAYER_TO_SETTINGS.get(k, k): v for k, v in values.items() if k not in threshold_names},
     )
-    if not settings.check_ids:
+    if not settings.check_ids and not (set(settings.include_checks or ()) & set(organization_check_ids())):
         raise ConfigError("the check selection leaves no check to run; include at least one check not excluded")
     return settings
 

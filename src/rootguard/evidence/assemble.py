@@ -10,6 +10,7 @@ from typing import TypeVar
 from rootguard.evidence import admin as assemble_admin
 from rootguard.evidence.alerting import load_alerting, share_alerting
 from rootguard.evidence.cloudtrail import with_records
+from rootguard.evidence.organization import load_views
 from rootguard.evidence.store import DocumentStore, parse
 from rootguard.model import credential_report
 from rootguard.model.activity import TrailScan
@@ -29,9 +30,20 @@ from rootguard.model.operations import (
 T = TypeVar("T")
 
 
-def assemble(store: DocumentStore, accounts: Iterable[str], collected_at: datetime, source: str) -> Evidence:
+def assemble(
+    store: DocumentStore,
+    accounts: Iterable[str],
+    collected_at: datetime,
+    source: str,
+    *,
+    organization: bool = False,
+) -> Evidence:
+    """``organization``: the bundle has an ``organization/`` folder (contract §5.7); each account gets its view."""
     assembled = [assemble_account(store, account_id) for account_id in accounts]
     shared = share_alerting(share_assume_root_calls(assembled))
+    if organization:
+        views = load_views(store, [a.account_id for a in shared], {a.account_id: a.cloudtrail for a in shared})
+        shared = tuple(replace(a, organization=views[a.account_id]) for a in shared)
     return Evidence(collected_at=collected_at, accounts=shared, source=source)
 
 

@@ -47,6 +47,7 @@ from rootguard.evidence.manifest import (
 from rootguard.evidence.store import DirectoryStore
 from rootguard.model.evidence import Evidence, Source
 from rootguard.model.operations import bundle_path_problem, is_account_id, relative_path_problem
+from rootguard.model.organization_operations import ORGANIZATION_FOLDER
 from rootguard.model.timestamps import format_timestamp
 
 PARTIAL = ".partial-"
@@ -65,7 +66,11 @@ def open_bundle(root: Path, source: str | None = None) -> OpenedBundle:
     manifest = read_manifest(root)
     check_account_folders(root, manifest)
     notes = verify_checksums(root, manifest)
-    evidence = assemble(DirectoryStore(root), manifest.accounts, manifest.collected_at, source or str(root))
+    # An `organization/` folder makes an organization bundle (§5.7); a link there is one too, refused file by file.
+    organization = files.kind_inside(root, ORGANIZATION_FOLDER) is not Kind.ABSENT
+    evidence = assemble(
+        DirectoryStore(root), manifest.accounts, manifest.collected_at, source or str(root), organization=organization
+    )
     return OpenedBundle(evidence=replace(evidence, skipped=manifest.skipped), notes=notes)
 
 
@@ -266,10 +271,6 @@ def _write_files(root_fd: int, planned: Planned, *, in_place: bool) -> None:
     finally:
         for fd in folders.values():
             os.close(fd)
-
-
-ORGANIZATION_FOLDER = "organization"
-"""An organization bundle's own folder (contract §5.7), beside the account folders."""
 
 
 class BundleWriter:

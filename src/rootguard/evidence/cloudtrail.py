@@ -32,7 +32,7 @@ LOGS_FOLDER = "cloudtrail-logs"
 LOOKUP_FOLDER = "lookup-events"
 LOOKUP_ACTIONS = "cloudtrail:LookupEvents (and ec2:DescribeRegions to find the enabled Regions)"
 REGIONS_NAME = "regions"
-NOT_REGIONS = frozenset({"global", LOGS_FOLDER})
+NOT_REGIONS = frozenset({"global", LOGS_FOLDER, "assume-root"})  # assume-root: a member's root (§5.7)
 """Folders of an account that are not Regions (as ``evidence.store``)."""
 
 

@@ -22,8 +22,8 @@ from rootguard.model.failures import fix_for, reason_for
 from rootguard.model.gaps import Gap, GapKind, MalformedEvidence
 from rootguard.model.operations import GLOBAL, Operation
 
-NOT_REGIONS = frozenset({GLOBAL, "cloudtrail-logs"})
-"""Folders of an account that are not Regions."""
+NOT_REGIONS = frozenset({GLOBAL, "cloudtrail-logs", "assume-root"})
+"""Folders of an account that are not Regions (``assume-root``: a member's root, organization bundles §5.7)."""
 
 T = TypeVar("T")
 

@@ -15,6 +15,7 @@ from rootguard.model.authorization import AuthorizationDetails
 from rootguard.model.credential_report import CredentialReport
 from rootguard.model.gaps import Gap
 from rootguard.model.iam import AccountSummary, CallerIdentity, VirtualMfaDevices
+from rootguard.model.organization import OrganizationView
 
 
 class Source(StrEnum):
@@ -26,6 +27,8 @@ class Source(StrEnum):
     """The alerting paths in every Region (``--no-alerting``)."""
     REGIONS = "regions"
     """Every enabled Region: ``--regions`` limited the scan to some of them."""
+    ASSUME_ROOT = "assume-root"
+    """The members' root credentials through sts:AssumeRoot (``org … --no-assume-root``)."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,8 @@ class AccountEvidence:
     """Policy simulations of the administrators found in ``authorization``, by ``role/<name>``/``user/<name>``."""
     alerting: AlertingEvidence | Gap
     """Trails, metric filters, alarms, topics, rules, detectors and Config rules, per Region."""
+    organization: OrganizationView | None = None
+    """The account as its organization sees it (organization bundles, contract §5.7); None for one account."""
 
     @property
     def partition(self) -> str | None:

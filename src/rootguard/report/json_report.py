@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from rootguard.model.findings import AuditReport, Finding, Status
+from rootguard.model.findings import AccountResult, AuditReport, Finding, Status
 from rootguard.model.timestamps import format_timestamp
 
 SCHEMA = "rootguard/report@1"
@@ -22,13 +22,36 @@ def report_document(report: AuditReport) -> dict[str, Any]:
         "tool": {"name": "rootguard", "version": report.tool_version},
         "as_of": format_timestamp(report.as_of),
         "source": report.source,
-        "accounts": [
-            {"account_id": account.account_id, "findings": [_finding(f) for f in account.findings]}
-            for account in report.accounts
-        ],
+        "accounts": [_account(account) for account in report.accounts],
         "summary": {status.value: counts[status] for status in Status},
         "notes": list(report.notes),
         "coverage": coverage_by_account(report),
+    } | _organization(report)
+
+
+def _account(account: AccountResult) -> dict[str, Any]:
+    """An account's entry; the organization fields only when an organization audit set them (contract §4)."""
+    entry: dict[str, Any] = {"account_id": account.account_id, "findings": [_finding(f) for f in account.findings]}
+    for key in ("name", "ou_path", "state"):
+        value = getattr(account, key)
+        if value is not None:
+            entry[key] = value
+    if account.management:
+        entry["management"] = True
+    return entry
+
+
+def _organization(report: AuditReport) -> dict[str, Any]:
+    info = report.organization
+    if info is None:
+        return {}
+    return {
+        "organization": {
+            "organization_id": info.organization_id,
+            "management_account_id": info.management_account_id,
+            "listed_accounts": info.listed_accounts,
+            "excluded": dict(info.excluded),
+        }
     }
 
 

@@ -46,6 +46,9 @@ def render_table(report: AuditReport, *, color: bool = False, width: int = 120) 
     console.print(header)
     for note in report.notes:
         console.print(Text(f"note: {visible(note)}", style="yellow"))
+    from rootguard.report.matrix import render_matrix  # noqa: PLC0415 - matrix builds on this module
+
+    buffer.write(render_matrix(report, color=color, width=width))  # "" outside an organization audit
     for account in report.accounts:
         console.print()
         table = Table(title=Text(f"Account {account.account_id}", style="bold"), title_justify="left", expand=True)
