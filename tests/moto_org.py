@@ -154,7 +154,7 @@ def root_state(held: frozenset[str], now: datetime) -> RootState:
                     service="s3"),) if ACCESS_KEY in held else ()  # fmt: skip
     return RootState(
         created=now - timedelta(days=2 * 365),
-        password_last_used=now - timedelta(days=40) if PASSWORD in held else None,
+        password_last_used=now - timedelta(days=200) if PASSWORD in held else None,
         mfa=bool(held & {VIRTUAL_MFA, HARDWARE_MFA}),
         password_present=PASSWORD in held,
         keys=keys,
@@ -238,6 +238,7 @@ def _build(org: MotoOrg, patches: pytest.MonkeyPatch) -> None:
     patches.setattr(FakeServiceAccess, "TRUSTED_SERVICES", [*FakeServiceAccess.TRUSTED_SERVICES, "iam.amazonaws.com"])
     client.enable_aws_service_access(ServicePrincipal="iam.amazonaws.com")
     org.root_id = client.list_roots()["Roots"][0]["Id"]
+    client.enable_policy_type(RootId=org.root_id, PolicyType="SERVICE_CONTROL_POLICY")
     for name, document in SCP_DOCUMENTS.items():
         policy = client.create_policy(
             Name=name, Description=name, Type="SERVICE_CONTROL_POLICY", Content=json.dumps(document)
