@@ -50,6 +50,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=16, help="rootguard's --concurrency (default 16)")
     parser.add_argument("--baseline-members", type=int, default=10, help="members in the serial baseline")
     parser.add_argument("--member-options", default=MEMBER_OPTIONS, help=f"(default {MEMBER_OPTIONS!r})")
+    parser.add_argument(
+        "--command",
+        choices=("audit", "collect"),
+        default="audit",
+        help="org audit (default; evaluates and holds the whole report) or org collect (streams to a bundle)",
+    )
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
     return parser.parse_args(argv)
 
@@ -68,16 +74,19 @@ def measure(args: argparse.Namespace, folder: Path) -> list[Run]:
             say(f"building an organization of {members} members …")
             with organization(members, latency=args.latency, rate=args.server_rate) as org:
                 env = child_env(folder / "home", org.endpoint)
-                say(f"org audit, {members} members …")
-                runs.append(
-                    audit_once(spawner, org, env, folder, label=f"org audit, {members} members", options=options)
-                )
+                say(f"org {args.command}, {members} members …")
+                label = f"org {args.command}, {members} members"
+                runs.append(audit_once(spawner, org, env, folder, label=label, options=options, command=args.command))
                 if members == args.members:
                     first = list(org.account_ids.values())[: args.baseline_members]
                     serial = [*options, "--concurrency", "1"]
                     say(f"serial baseline, {len(first)} members …")
                     label = f"serial baseline (--concurrency 1), {len(first)} members"
-                    runs.append(audit_once(spawner, org, env, folder, label=label, options=serial, accounts=first))
+                    runs.append(
+                        audit_once(
+                            spawner, org, env, folder, label=label, options=serial, accounts=first, command=args.command
+                        )
+                    )
     finally:
         spawner.close()
     return runs

@@ -78,10 +78,29 @@ def audit_once(
     label: str,
     options: Sequence[str],
     accounts: Sequence[str] = (),
+    command: str = "audit",
 ) -> Run:
-    """``rootguard org audit --format json`` with ``options`` (and ``--accounts`` when given), measured."""
-    out, err, report = folder / f"{label}.out", folder / f"{label}.err", folder / f"{label}.json"
-    argv = [sys.executable, "-m", "rootguard", "org", "audit", "--format", "json", "--quiet", "--output", str(report)]
+    """``rootguard org audit --format json`` (or ``org collect --out``, ``command="collect"``) with ``options``
+    (and ``--accounts`` when given), measured."""
+    name = label.replace(" ", "-").replace(",", "")
+    out, err, report = folder / f"{name}.out", folder / f"{name}.err", folder / f"{name}.json"
+    if command == "collect":
+        bundle = folder / f"{name}-bundle"
+        argv = [sys.executable, "-m", "rootguard", "org", "collect", "--out", str(bundle), "--quiet"]
+        report = bundle / "manifest.json"
+    else:
+        argv = [
+            sys.executable,
+            "-m",
+            "rootguard",
+            "org",
+            "audit",
+            "--format",
+            "json",
+            "--quiet",
+            "--output",
+            str(report),
+        ]
     argv += list(options)
     if accounts:
         argv += ["--accounts", ",".join(accounts)]
@@ -92,7 +111,7 @@ def audit_once(
     after = resource.getrusage(resource.RUSAGE_SELF)
     if sample.exit_code not in AUDIT_EXIT_CODES or not report.is_file():
         raise BenchError(f"{label}: rootguard exited {sample.exit_code}: {err.read_text()[-2000:]}")
-    rows = len(json.loads(report.read_text())["accounts"])
+    rows = len(json.loads(report.read_text())["accounts"])  # the report's rows, or the manifest's accounts
     members = len(accounts) if accounts else len(org.account_ids)
     return Run(
         label=label,
