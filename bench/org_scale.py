@@ -3,7 +3,7 @@
 One run, side by side:
 
 - ``org audit`` of an organization of ``--small`` members (default 100) and of ``--members`` (default
-  500), each behind the tests' organization server (tests/moto_org.py) that adds ``--latency`` seconds
+  500), each behind the tests' organization server (tests/moto_organization.py) that adds ``--latency`` seconds
   to every call (default 0.05) and answers ``ThrottlingException`` to AssumeRoot above ``--server-rate``
   calls per second (default 10; AWS rate-limits AssumeRoot without documenting the rate);
 - the serial baseline: ``org audit --concurrency 1`` of the first ``--baseline-members`` members of the

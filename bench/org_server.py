@@ -1,6 +1,6 @@
 """The organization server the org benchmark audits, and one measured ``rootguard org audit`` against it.
 
-``organization(members, latency, rate)`` starts the tests' organization server (tests/moto_org.py:
+``organization(members, latency, rate)`` starts the tests' organization server (tests/moto_organization.py:
 ``scale_plan`` members in nested OUs, AssumeRoot and the root user's answers moto lacks) in this
 process, then adds ``latency`` seconds to every call and answers ``ThrottlingException`` to AssumeRoot
 above ``rate`` calls per second. Building the organization is not timed (no latency while seeding).
@@ -60,7 +60,7 @@ def organization(members: int, *, latency: float, rate: float | None) -> Iterato
     if str(TESTS) not in sys.path:
         sys.path.insert(0, str(TESTS))
     try:
-        from moto_org import moto_org_server, scale_plan
+        from moto_organization import moto_org_server, scale_plan
     except ImportError as missing:
         raise BenchError(f"cannot import the organization server ({missing}); {INSTALL_HINT}") from missing
     with moto_org_server(scale_plan(members)) as org:

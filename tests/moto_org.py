@@ -1,319 +1,185 @@
-"""A moto server on 127.0.0.1 holding an AWS Organization with centralized root access.
+"""An AWS Organization in moto (``mock_aws``) and the answers moto lacks, for the organization collector's tests.
 
-``moto_org_server(plan)`` starts ``moto.server.ThreadedMotoServer`` in this process, builds the plan's
-organization through the Organizations API with the management account's credentials (moto's
-``testing`` key is account 123456789012, which becomes the management account), and patches what
-stock moto lacks (tests/moto_org_root.py: AssumeRoot, ListOrganizationsFeatures, the root user's
-answers per member). As tests/moto_root.py does, every patch lives in a ``pytest.MonkeyPatch`` that
-is undone, and moto's backends are reset, when the server stops; only one such server runs at a
-time (moto's backends are process-wide), whichever helper started it.
-
-``ORG_PLAN`` (22 members in OUs three levels deep) mixes what an organization audit meets: suspended,
-closed and closing members; a member whose audit role cannot be assumed and one where AssumeRoot is
-refused; members whose root holds a password, an access key, a virtual or hardware MFA device or a
-signing certificate, and members whose root holds nothing; an OU without the root-deny SCP, the
-``aws:AssumedRoot``-aware SCP on others, the NotAction allow-list SCP (which breaks AssumeRoot tasks)
-on one, and the aware SCP attached to one account directly; one member listed with the retired
-``Status`` field only. ``scale_plan(n)`` is n plain members for the benchmark.
+moto 5.2 models Organizations (accounts, OUs, SCPs) and AssumeRole; it raises NotImplementedError for
+``sts:AssumeRoot`` and ``iam:ListOrganizationsFeatures``. ``OrgAnswers`` answers those two from botocore's
+``before-call`` event (the request never leaves the client), after validating the parameters against the
+real API model as ``botocore.stub.Stubber`` does, and can refuse AssumeRole for chosen accounts.
 """
 
 from __future__ import annotations
 
 import json
-import logging
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+import threading
+import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import Any
 
 import boto3
-import pytest
-from moto.core.base_backend import BackendDict
-from moto.iam.models import iam_backends
-from moto.organizations.models import FakeAccount, FakeServiceAccess, organizations_backends
-from moto.server import ThreadedMotoServer
+from botocore.validate import validate_parameters
 
-from moto_alerting import AlertingState, install_alerting
-from moto_org_root import MemberRoot, OrgRootState, install_org_root, seed_virtual_root_device
-from moto_root import ACCOUNT_ID, REGION, CloudTrailState, RootKey, RootState, _active, install_cloudtrail, utc_now
-from moto_simulator import install_simulator
+from rootguard.collect.aws import Aws
 
-MANAGEMENT_ID = ACCOUNT_ID
-AUDIT_ROLE = "OrganizationAccountAccessRole"
+ROOT_SECRET = "ROOT-SESSION-SECRET-never-in-the-bundle"
+ROOT_TOKEN = "ROOT-SESSION-TOKEN-never-in-the-bundle"
+MANAGEMENT = "123456789012"  # moto's default account: the caller is the management account
 
-AWARE_SCP = "DenyRootExceptAssumedRoot"
-ALLOW_LIST_SCP = "DenyRootExceptBucketPolicy"
-ROOT_SCP = "DenyLeavingOrganization"
-SCP_DOCUMENTS: Mapping[str, dict[str, Any]] = {
-    # aws-samples/service-control-policy-examples: real root denied, AssumeRoot sessions let through.
-    AWARE_SCP: {"Version": "2012-10-17", "Statement": [{
-        "Sid": "DenyRootUser", "Effect": "Deny", "Action": "*", "Resource": "*",
-        "Condition": {"ArnLike": {"aws:PrincipalArn": ["arn:aws:iam::*:root"]}, "Null": {"aws:AssumedRoot": "true"}},
-    }]},
-    # The older NotAction allow-list: denies every AssumeRoot task outside the list (IAM audit included).
-    ALLOW_LIST_SCP: {"Version": "2012-10-17", "Statement": [{
-        "Sid": "DenyRootUserExceptBucketPolicy", "Effect": "Deny",
-        "NotAction": ["s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"], "Resource": "*",
-        "Condition": {"ArnLike": {"aws:PrincipalArn": ["arn:aws:iam::*:root"]}},
-    }]},
-    ROOT_SCP: {"Version": "2012-10-17", "Statement": [
-        {"Effect": "Deny", "Action": "organizations:LeaveOrganization", "Resource": "*"},
-    ]},
-}  # fmt: skip
-
-PASSWORD, ACCESS_KEY, VIRTUAL_MFA, HARDWARE_MFA, CERTIFICATE = (
-    "password", "access-key", "virtual-mfa", "hardware-mfa", "signing-certificate",
-)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Member:
-    name: str
-    ou: tuple[str, ...]
-    """OU names from the root down; ``()``: directly under the root."""
-    root: frozenset[str] = frozenset()
-    """What the member's root user holds (PASSWORD, ACCESS_KEY, …); empty: nothing."""
-    state: str = "ACTIVE"
-    status_only: bool = False
-    """ListAccounts gives only the retired ``Status`` field for this member."""
-    audit_role_denied: bool = False
-    assume_root_denied: bool = False
-    scp: str | None = None
-    """An SCP attached to the account itself."""
-
-    @property
-    def tags(self) -> dict[str, str]:
-        return {"team": self.name.split("-")[0], "cost-center": f"cc-{len(self.name):03d}"}
-
-
-@dataclass(frozen=True)
-class OrgPlan:
-    members: tuple[Member, ...]
-    ous: Mapping[tuple[str, ...], tuple[str, ...]]
-    """Every OU (path of names) → the SCPs attached to it besides FullAWSAccess."""
-    root_scps: tuple[str, ...] = (ROOT_SCP,)
-    management_root: frozenset[str] = frozenset({PASSWORD, HARDWARE_MFA})
-
-
-_PROD, _APPS, _EU = ("Production",), ("Production", "Apps"), ("Production", "Apps", "EU")
-_DEV, _TEAMS, _SANDBOX = ("Development",), ("Development", "Teams"), ("Development", "Teams", "Sandbox")
-_LEGACY, _RESEARCH, _LABS, _CLOSED = ("Legacy",), ("Research",), ("Research", "Labs"), ("Suspended",)
-
-ORG_PLAN = OrgPlan(
-    ous={
-        _PROD: (AWARE_SCP,), _APPS: (), _EU: (),
-        _DEV: (AWARE_SCP,), _TEAMS: (), _SANDBOX: (),
-        _LEGACY: (ALLOW_LIST_SCP,),
-        _RESEARCH: (), _LABS: (),  # no root-deny SCP anywhere on this path
-        _CLOSED: (AWARE_SCP,),
-    },
-    members=(
-        Member("prod-eu-web", _EU),
-        Member("prod-eu-data", _EU),
-        Member("prod-eu-keys", _EU, root=frozenset({ACCESS_KEY})),
-        Member("prod-apps-api", _APPS),
-        Member("prod-apps-batch", _APPS, root=frozenset({PASSWORD, VIRTUAL_MFA})),
-        Member("prod-shared", _PROD),
-        Member("prod-audit-denied", _PROD, audit_role_denied=True),
-        Member("prod-security", _PROD),
-        Member("dev-tools", _DEV),
-        Member("dev-team-a", _TEAMS, root=frozenset({PASSWORD})),
-        Member("dev-team-b", _TEAMS),
-        Member("sandbox-one", _SANDBOX),
-        Member("sandbox-root-denied", _SANDBOX, assume_root_denied=True),
-        Member("sandbox-status-only", _SANDBOX, status_only=True),
-        Member("legacy-erp", _LEGACY),
-        Member("legacy-crm", _LEGACY, root=frozenset({PASSWORD, ACCESS_KEY, VIRTUAL_MFA})),
-        Member("research-ml", _RESEARCH),
-        Member("research-hpc", _RESEARCH, scp=AWARE_SCP),
-        Member("lab-genomics", _LABS, root=frozenset({CERTIFICATE, HARDWARE_MFA})),
-        Member("old-marketing", _CLOSED, state="SUSPENDED"),
-        Member("old-billing", _CLOSED, state="CLOSED"),
-        Member("old-closing", _CLOSED, state="PENDING_CLOSURE"),
-    ),
-)  # fmt: skip
-
-_RETIRED_STATUS = {"CLOSED": "SUSPENDED", "PENDING_ACTIVATION": "ACTIVE"}
-"""The retired Status knew only ACTIVE, SUSPENDED and PENDING_CLOSURE."""
-
-
-def scale_plan(count: int) -> OrgPlan:
-    """``count`` ACTIVE members spread over nested OUs; every tenth root holds a password."""
-    ous = {_PROD: (AWARE_SCP,), _APPS: (), _EU: (), _DEV: (AWARE_SCP,), _TEAMS: ()}
-    paths = list(ous)
-    members = tuple(
-        Member(f"member-{n:04d}", paths[n % len(paths)], root=frozenset({PASSWORD}) if n % 10 == 0 else frozenset())
-        for n in range(count)
-    )
-    return OrgPlan(members=members, ous=ous)
-
-
-def root_state(held: frozenset[str], now: datetime) -> RootState:
-    keys = (RootKey(active=True, last_rotated=now - timedelta(days=300), last_used=now - timedelta(days=10),
-                    service="s3"),) if ACCESS_KEY in held else ()  # fmt: skip
-    return RootState(
-        created=now - timedelta(days=2 * 365),
-        password_last_used=now - timedelta(days=200) if PASSWORD in held else None,
-        mfa=bool(held & {VIRTUAL_MFA, HARDWARE_MFA}),
-        password_present=PASSWORD in held,
-        keys=keys,
-        virtual_mfa_enabled=now - timedelta(days=100) if VIRTUAL_MFA in held else None,
-    )
+SCP_DENY_ROOT = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Deny",
+            "Action": "*",
+            "Resource": "*",
+            "Condition": {"StringLike": {"aws:PrincipalArn": "arn:aws:iam::*:root"}},
+        }
+    ],
+}
 
 
 @dataclass
-class MotoOrg:
-    """A running moto server holding one organization."""
+class FakeOrg:
+    """What ``build_org`` made: ids in creation order."""
 
-    endpoint: str
-    port: int
-    now: datetime
-    plan: OrgPlan
-    state: OrgRootState
-    organization_id: str = ""
-    root_id: str = ""
-    account_ids: dict[str, str] = field(default_factory=dict)
-    """member name → account id, in creation (ListAccounts) order."""
-    ou_ids: dict[tuple[str, ...], str] = field(default_factory=dict)
-    policy_ids: dict[str, str] = field(default_factory=dict)
-    cloudtrail: CloudTrailState = field(default_factory=CloudTrailState)
-    alerting: AlertingState = field(default_factory=AlertingState)
-
-    def client(self, service: str, region: str = REGION) -> Any:
-        return boto3.client(
-            service,
-            endpoint_url=self.endpoint,
-            region_name=region,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
-
-    def member(self, name: str) -> Member:
-        return next(member for member in self.plan.members if member.name == name)
-
-    def account(self, name: str) -> str:
-        return self.account_ids[name]
-
-    def name_of(self, account_id: str) -> str:
-        return next(name for name, known in self.account_ids.items() if known == account_id)
+    root_id: str
+    ous: dict[str, str]
+    """Name → OU id (``prod``, ``prod/inner``, ``dev``)."""
+    accounts: list[str]
+    """Member account ids, in creation order (ListAccounts order after the management account)."""
+    placement: dict[str, str] = field(default_factory=dict)
+    """Account id → the OU name it was moved to ("" = the root)."""
+    policy_id: str = ""
 
 
-@contextmanager
-def moto_org_server(plan: OrgPlan = ORG_PLAN, now: datetime | None = None) -> Iterator[MotoOrg]:
-    now = (now or utc_now()).replace(microsecond=0)
-    if not _active.acquire(blocking=False):
-        raise RuntimeError("a moto server is already running in this process; moto's state is shared")
-    werkzeug = logging.getLogger("werkzeug")
-    level = werkzeug.level
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    try:
-        werkzeug.setLevel(logging.WARNING)
-        BackendDict.reset()
-        with pytest.MonkeyPatch.context() as patches:
-            server.start()
-            try:
-                host, port = server.get_host_and_port()
-                running = MotoOrg(f"http://{host}:{port}", port, now, plan, OrgRootState(MANAGEMENT_ID))
-                install_cloudtrail(patches, running.cloudtrail)
-                install_alerting(patches, running.alerting)
-                install_simulator(patches)
-                install_org_root(patches, running.state)
-                _build(running, patches)
-                running.state.calls.clear()
-                yield running
-            finally:
-                server.stop()
-    finally:
-        BackendDict.reset()
-        werkzeug.setLevel(level)
-        _active.release()
+def build_org(members: int = 4) -> FakeOrg:
+    """An organization: root → prod → prod/inner, root → dev; members spread over root, prod/inner and dev;
+    a deny-root SCP attached to ``prod``."""
+    org = boto3.client("organizations", region_name="us-east-1")
+    org.create_organization(FeatureSet="ALL")
+    root_id = org.list_roots()["Roots"][0]["Id"]
+    prod = org.create_organizational_unit(ParentId=root_id, Name="prod")["OrganizationalUnit"]["Id"]
+    inner = org.create_organizational_unit(ParentId=prod, Name="inner")["OrganizationalUnit"]["Id"]
+    dev = org.create_organizational_unit(ParentId=root_id, Name="dev")["OrganizationalUnit"]["Id"]
+    ous = {"prod": prod, "prod/inner": inner, "dev": dev}
+    fake = FakeOrg(root_id, ous, [])
+    homes = ["", "prod/inner", "dev"]
+    for index in range(members):
+        created = org.create_account(AccountName=f"member-{index}", Email=f"m{index}@example.com")
+        account = created["CreateAccountStatus"]["AccountId"]
+        home = homes[index % len(homes)]
+        if home:
+            org.move_account(AccountId=account, SourceParentId=root_id, DestinationParentId=ous[home])
+        fake.accounts.append(account)
+        fake.placement[account] = home
+    policy = org.create_policy(
+        Content=json.dumps(SCP_DENY_ROOT),
+        Description="deny root",
+        Name="deny-root",
+        Type="SERVICE_CONTROL_POLICY",
+    )["Policy"]["PolicySummary"]["Id"]
+    org.attach_policy(PolicyId=policy, TargetId=prod)
+    fake.policy_id = policy
+    return fake
 
 
-def _build(org: MotoOrg, patches: pytest.MonkeyPatch) -> None:
-    client = org.client("organizations")
-    org.organization_id = client.create_organization(FeatureSet="ALL")["Organization"]["Id"]
-    org.state.organization_id = org.organization_id
-    # moto's list of trusted services predates IAM's (centralized root access needs it).
-    patches.setattr(FakeServiceAccess, "TRUSTED_SERVICES", [*FakeServiceAccess.TRUSTED_SERVICES, "iam.amazonaws.com"])
-    client.enable_aws_service_access(ServicePrincipal="iam.amazonaws.com")
-    org.root_id = client.list_roots()["Roots"][0]["Id"]
-    client.enable_policy_type(RootId=org.root_id, PolicyType="SERVICE_CONTROL_POLICY")
-    for name, document in SCP_DOCUMENTS.items():
-        policy = client.create_policy(
-            Name=name, Description=name, Type="SERVICE_CONTROL_POLICY", Content=json.dumps(document)
-        )
-        org.policy_ids[name] = policy["Policy"]["PolicySummary"]["Id"]
-    for name in org.plan.root_scps:
-        client.attach_policy(PolicyId=org.policy_ids[name], TargetId=org.root_id)
-    for path, scps in sorted(org.plan.ous.items(), key=lambda item: len(item[0])):
-        parent = org.ou_ids[path[:-1]] if len(path) > 1 else org.root_id
-        org.ou_ids[path] = client.create_organizational_unit(ParentId=parent, Name=path[-1])["OrganizationalUnit"]["Id"]
-        for name in scps:
-            client.attach_policy(PolicyId=org.policy_ids[name], TargetId=org.ou_ids[path])
-    backend = organizations_backends[MANAGEMENT_ID]["aws"]
-    status_only: set[str] = set()
-    for member in org.plan.members:
-        created = client.create_account(
-            AccountName=member.name,
-            Email=f"{member.name}@example.com",
-            Tags=[{"Key": key, "Value": value} for key, value in member.tags.items()],
-        )
-        account_id = created["CreateAccountStatus"]["AccountId"]
-        org.account_ids[member.name] = account_id
-        if member.ou:
-            client.move_account(
-                AccountId=account_id, SourceParentId=org.root_id, DestinationParentId=org.ou_ids[member.ou]
-            )
-        if member.scp:
-            client.attach_policy(PolicyId=org.policy_ids[member.scp], TargetId=account_id)
-        stored = backend.get_account_by_id(account_id)
-        stored.state = member.state
-        stored.status = _RETIRED_STATUS.get(member.state, member.state)
-        if member.status_only:
-            status_only.add(account_id)
-        org.state.member_states[account_id] = member.state
-        if member.audit_role_denied:
-            org.state.audit_role_denied.add(account_id)
-        if member.assume_root_denied:
-            org.state.assume_root_denied.add(account_id)
-        org.state.roots[account_id] = _seed_root(account_id, member.root, org.now)
-        _seed_admin(account_id)
-    org.state.roots[MANAGEMENT_ID] = _seed_root(MANAGEMENT_ID, org.plan.management_root, org.now)
-    _seed_admin(MANAGEMENT_ID, role="Admin")
-    _hide_state(patches, status_only)
+class _Response:
+    def __init__(self, status: int) -> None:
+        self.status_code = status
+        self.headers: dict[str, str] = {}
+        self.content = b""
+        self.text = ""
+        self.raw = None
 
 
-def _seed_root(account_id: str, held: frozenset[str], now: datetime) -> MemberRoot:
-    state = root_state(held, now)
-    serial = None
-    if VIRTUAL_MFA in held:
-        serial = seed_virtual_root_device(account_id, state)
-    elif HARDWARE_MFA in held:
-        serial = f"GAHT{account_id[-8:]}"
-    key_ids = tuple(f"AKIA{account_id}ROO{n}" for n in range(len(state.keys)))
-    return MemberRoot(state=state, mfa_serial=serial, certificate=CERTIFICATE in held, key_ids=key_ids)
+def _error(status: int, code: str, message: str) -> tuple[_Response, dict[str, Any]]:
+    body = {"Error": {"Code": code, "Message": message}, "ResponseMetadata": {"HTTPStatusCode": status}}
+    return _Response(status), body
 
 
-def _seed_admin(account_id: str, role: str = AUDIT_ROLE) -> None:
-    """Administrator access on the audit role (moto creates it bare), as Organizations does."""
-    backend = iam_backends[account_id]["global"]
-    if role not in {known.name for known in backend.roles.values()}:
-        trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                 "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"}}]}  # fmt: skip
-        backend.create_role(role, json.dumps(trust), "/", None, "", [], "3600")
-    admin = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
-    backend.put_role_policy(role, "AdministratorAccess", json.dumps(admin))
+@dataclass
+class OrgAnswers:
+    """Answers for AssumeRoot and ListOrganizationsFeatures; refusals and delays per account."""
 
+    features: tuple[str, ...] = ("RootCredentialsManagement", "RootSessions")
+    features_error: str = ""
+    """An error code for ListOrganizationsFeatures (ServiceAccessNotEnabled …) instead of the features."""
+    root_denied: set[str] = field(default_factory=set)
+    root_throttled: set[str] = field(default_factory=set)
+    role_denied: set[str] = field(default_factory=set)
+    delay: float = 0.0
+    """Seconds each AssumeRoot takes (to observe concurrency)."""
+    root_calls: list[dict[str, Any]] = field(default_factory=list)
+    in_flight: int = 0
+    most_in_flight: int = 0
+    secrets: set[str] = field(default_factory=lambda: {ROOT_SECRET, ROOT_TOKEN})
+    """Every secret STS handed out (moto's AssumeRole secrets are added as they are answered)."""
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
-def _hide_state(patches: pytest.MonkeyPatch, account_ids: set[str]) -> None:
-    """These accounts answer ListAccounts with the retired ``Status`` field only."""
-    original = FakeAccount.describe
+    def install(self, aws: Aws) -> None:
+        events = aws.session.events
+        events.register("provide-client-params.sts.AssumeRoot", self._validate)
+        # On the generic event, after the edge's own before-call handler (which records the action).
+        events.register("before-call", self._before_call)
+        events.register("after-call.sts.AssumeRole", self._remember)
 
-    def describe(self: FakeAccount) -> dict[str, Any]:
-        described = original(self)
-        if self.id in account_ids:
-            described.pop("State", None)
-        return described
+    def _before_call(self, model: Any, params: dict[str, Any], **_: Any) -> Any:
+        service = model.service_model.service_name
+        if (service, model.name) == ("sts", "AssumeRoot"):
+            return self._assume_root(params)
+        if (service, model.name) == ("sts", "AssumeRole"):
+            return self._assume_role(params)
+        if (service, model.name) == ("iam", "ListOrganizationsFeatures"):
+            return self._features()
+        return None
 
-    patches.setattr(FakeAccount, "describe", describe)
+    def _validate(self, params: dict[str, Any], model: Any, **_: Any) -> None:
+        validate_parameters(params, model.input_shape)  # raises ParamValidationError, as Stubber would
+        with self._lock:
+            self.root_calls.append(dict(params))
+
+    def _assume_root(self, params: dict[str, Any]) -> tuple[_Response, dict[str, Any]]:
+        target = str(params["body"]["TargetPrincipal"])
+        with self._lock:
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            if self.delay:
+                time.sleep(self.delay)
+            if target in self.root_denied:
+                return _error(403, "AccessDenied", f"not authorized to perform sts:AssumeRoot on {target}")
+            if target in self.root_throttled:
+                return _error(400, "Throttling", "Rate exceeded")
+            answer = {
+                "Credentials": {
+                    "AccessKeyId": f"ASIAROOT{target}",
+                    "SecretAccessKey": ROOT_SECRET,
+                    "SessionToken": ROOT_TOKEN,
+                    "Expiration": "2026-12-07T16:00:00Z",
+                },
+                "SourceIdentity": "rootguard",
+                "ResponseMetadata": {"HTTPStatusCode": 200},
+            }
+            return _Response(200), answer
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def _assume_role(self, params: dict[str, Any]) -> tuple[_Response, dict[str, Any]] | None:
+        arn = str(params["body"]["RoleArn"])
+        if arn.split(":")[4] in self.role_denied:
+            return _error(403, "AccessDenied", f"not authorized to perform sts:AssumeRole on {arn}")
+        return None  # moto answers
+
+    def _remember(self, parsed: dict[str, Any], **_: Any) -> None:
+        credentials = parsed.get("Credentials") or {}
+        with self._lock:
+            self.secrets.update(str(credentials.get(key, "")) for key in ("SecretAccessKey", "SessionToken"))
+            self.secrets.discard("")
+
+    def _features(self) -> tuple[_Response, dict[str, Any]]:
+        if self.features_error:
+            return _error(400, self.features_error, "trusted access for IAM is not enabled")
+        return _Response(200), {
+            "OrganizationId": "o-example",
+            "EnabledFeatures": list(self.features),
+            "ResponseMetadata": {"HTTPStatusCode": 200},
+        }

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from builders import AS_OF, AccountBuilder
-
 from rootguard.evidence.bundle import write_bundle
 from rootguard.evidence.organization import load_views
 from rootguard.evidence.store import MemoryStore
@@ -269,4 +268,4 @@ class OrgBuilder:
         return out
 
 
-__all__ = ["DENY_ROOT", "DENY_ROOT_NOT_ACTION", "FULL_ACCESS", "MANAGEMENT", "PROD", "DEV", "OrgBuilder", "load_views"]
+__all__ = ["DENY_ROOT", "DENY_ROOT_NOT_ACTION", "DEV", "FULL_ACCESS", "MANAGEMENT", "PROD", "OrgBuilder", "load_views"]

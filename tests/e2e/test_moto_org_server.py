@@ -1,4 +1,4 @@
-"""The organization server itself (tests/moto_org.py): what it answers is what AWS would, and it leaves
+"""The organization server itself (tests/moto_organization.py): what it answers is what AWS would, and it leaves
 moto as it found it. The CLI's organization path is tested against it in test_org_moto.py."""
 
 from __future__ import annotations
@@ -9,9 +9,11 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from moto_org import (
+from moto_org_root import AUDIT_TASK
+from moto_organization import (
     ALLOW_LIST_SCP,
     AUDIT_ROLE,
     AWARE_SCP,
@@ -21,7 +23,6 @@ from moto_org import (
     moto_org_server,
     scale_plan,
 )
-from moto_org_root import AUDIT_TASK
 
 pytestmark = pytest.mark.e2e
 
@@ -45,7 +46,16 @@ def session_client(org: MotoOrg, service: str, credentials: dict[str, Any]) -> A
 
 def assume_root(org: MotoOrg, name: str, **extra: Any) -> dict[str, Any]:
     request = {"TargetPrincipal": org.account(name), "TaskPolicyArn": {"arn": AUDIT_TASK}, "DurationSeconds": 900}
-    return dict(org.client("sts").assume_root(**{**request, **extra})["Credentials"])
+    # Throttling is retried with backoff, as rootguard's STS clients do (10 attempts).
+    sts = boto3.client(
+        "sts",
+        endpoint_url=org.endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=Config(retries={"mode": "standard", "max_attempts": 10}),
+    )
+    return dict(sts.assume_root(**{**request, **extra})["Credentials"])
 
 
 def code_of(call: Any, *args: Any, **kwargs: Any) -> str:

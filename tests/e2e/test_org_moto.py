@@ -1,4 +1,4 @@
-"""The README's organization path, as a subprocess, against an Organization on 127.0.0.1 (tests/moto_org.py).
+"""The README's organization path, as a subprocess, against an Organization on 127.0.0.1 (tests/moto_organization.py).
 
 With the management account's credentials (moto's ``testing`` key), ``rootguard org audit --format json``
 audits the 22 members of ``ORG_PLAN`` and the management account; ``rootguard org collect --out DIR``
@@ -22,7 +22,8 @@ from typing import Any
 import pytest
 from test_cli_moto import aws_env, rootguard
 
-from moto_org import (
+from moto_org_root import AUDIT_TASK
+from moto_organization import (
     ACCESS_KEY,
     AUDIT_ROLE,
     CERTIFICATE,
@@ -35,7 +36,6 @@ from moto_org import (
     MotoOrg,
     moto_org_server,
 )
-from moto_org_root import AUDIT_TASK
 
 pytestmark = pytest.mark.e2e
 
@@ -214,14 +214,11 @@ def test_a_denied_audit_role_is_an_error_where_the_member_audit_would_be(runs: R
     assert finding(runs, "prod-audit-denied", "org-member-root-credentials")["status"] == "PASS", "probes independent"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="contract §5.7: the single-account checks of a member whose audit role is refused should name the "
-    "role; they say 'the file is absent … grant iam:GetAccountSummary' (reported to the integrator)",
-)
 def test_a_denied_audit_role_is_named_by_the_checks_it_stops(runs: Runs) -> None:
+    """Contract §5.7: the checks that need the member's files are ERROR naming the role."""
     result = finding(runs, "prod-audit-denied", "root-mfa")
-    assert "AssumeRole" in result["message"] or AUDIT_ROLE in result["message"]
+    assert result["status"] == "ERROR"
+    assert "AssumeRole" in result["message"] or AUDIT_ROLE in result["message"], result["message"]
 
 
 def test_counts_add_up_to_the_accounts_listed(runs: Runs) -> None:

@@ -1,7 +1,7 @@
 """The organization benchmark, reduced (bench/org_scale.py): memory does not grow with the number of
 members, and every member of a larger organization still has its row.
 
-``org audit`` runs against organizations of 20 and 60 members (tests/moto_org.py ``scale_plan``) behind
+``org audit`` runs against organizations of 20 and 60 members (tests/moto_organization.py ``scale_plan``) behind
 10 ms of latency per call and AssumeRoot throttled at 20 calls per second, through the benchmark's own
 spawner, so the peak RSS is the rootguard process's alone (bench/spawner.py says why a child of pytest
 would inherit pytest's). About a minute on the 2-core machine: marked slow.

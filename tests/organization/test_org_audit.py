@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import AccountBuilder, context
 from jsonschema import Draft202012Validator
-from org_builders import DENY_ROOT_NOT_ACTION, DEV, MANAGEMENT, PROD, OrgBuilder
 
+from builders import AccountBuilder, context
+from org_builders import DENY_ROOT_NOT_ACTION, DEV, MANAGEMENT, PROD, OrgBuilder
 from rootguard.app.evaluate import evaluate
 from rootguard.checks import ALL_CHECKS, ORGANIZATION_CHECKS
 from rootguard.cli.main import main
@@ -157,3 +157,55 @@ def test_escaped_names_in_the_matrix(tmp_path: Path) -> None:
     bundle = builder.write(tmp_path / "o")
     text = render_matrix(evaluate(open_bundle(bundle).evidence, context()), color=False, width=200)
     assert "\x1b" not in text and "\\x1b[31m[bold]" in text
+
+
+def test_every_organization_check_and_file_is_in_the_contract() -> None:
+    import importlib
+
+    from rootguard.model import organization_operations as ops
+
+    contract = (Path(__file__).parents[2] / "docs" / "CONTRACT.md").read_text()
+    section = contract.split("### 9.2 Organization checks", 1)[1].split("\n## ", 1)[0]
+    for spec in ORGANIZATION_CHECKS:
+        rows = [line for line in section.splitlines() if line.startswith(f"| `{spec.check_id}` |")]
+        assert len(rows) == 1, spec.check_id
+        cells = [c.strip() for c in rows[0].strip("|").split(" | ")]
+        assert cells[1] == spec.title and cells[3] == spec.severity.value
+        assert f"**`{spec.check_id}`**" in section
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    assert all(f"| `{spec.check_id}` |" in readme for spec in ORGANIZATION_CHECKS)
+    layout = contract.split("### 5.7 Organization bundles", 1)[1]
+    for value in vars(ops).values():
+        if isinstance(value, (ops.OrganizationOperation, ops.AssumeRootOperation)):
+            path = value.path("<account>", resource="<x>" if value.resource_option else None)
+            shown = "DIR/" + path.replace("/%3Cx%3E.json", "/<").replace("%3Caccount%3E", "<account>")
+            assert shown.split("<x>")[0] in layout, path
+    assert importlib.import_module("rootguard.checks").organization_check_ids() == tuple(
+        s.check_id for s in ORGANIZATION_CHECKS
+    )
+
+
+def test_the_manifest_skipped_member_probes_are_read_from_the_bundle(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bundle = organization(tmp_path)
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    manifest["skipped"] = {"assume-root": "--no-assume-root was given", "member-audit": "--no-member-audit was given"}
+    (bundle / "manifest.json").write_text(json.dumps(manifest))
+    code, report = audit_json(capsys, bundle)
+    rows = {a["account_id"]: {f["check_id"]: f for f in a["findings"]} for a in report["accounts"]}
+    assert rows[PROD]["org-member-root-credentials"]["status"] == "SKIPPED"
+    assert "--no-assume-root" in rows[PROD]["org-member-root-credentials"]["message"]
+    assert rows[PROD]["root-mfa"]["status"] == "SKIPPED" and rows[MANAGEMENT]["root-mfa"]["status"] != "SKIPPED"
+    assert rows[DEV]["org-scp-deny-root"]["status"] == "FAIL" and code == 1
+
+
+@pytest.mark.parametrize("width", [20, 60, 200])
+def test_the_matrix_never_drops_a_column_to_fit(tmp_path: Path, width: int) -> None:
+    report = evaluate(open_bundle(organization(tmp_path)).evidence, context())
+    text = render_matrix(report, color=False, width=width)
+    header = next(line for line in text.splitlines() if "Account" in line)
+    checks = len(report.accounts[0].findings)
+    assert header.split()[-checks:] == [str(n) for n in range(1, checks + 1)]
+    dev = next(line for line in text.splitlines() if line.strip().startswith(DEV))
+    assert "acct-333" in dev and dev.split()[-checks:].count("F") == 2

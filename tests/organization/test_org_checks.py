@@ -7,9 +7,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+
 from builders import AS_OF, context, iso, trail_record
 from org_builders import DENY_ROOT, DENY_ROOT_NOT_ACTION, DEV, MANAGEMENT, PROD, OrgBuilder
-
 from rootguard.checks.org_activity import org_root_activity
 from rootguard.checks.org_root import org_member_root_credentials, org_root_credentials_centralized
 from rootguard.checks.org_scp import org_scp_deny_root
@@ -301,7 +301,8 @@ def test_scp_never_applies_to_the_management_account() -> None:
 
 
 def org_trail_file(member: str, *records: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    name = f"AWSLogs/o-exampleorg1/{member}/CloudTrail/us-east-1/2026/11/19/{member}_CloudTrail_us-east-1_20261119T1200Z_abc.json"
+    day = f"AWSLogs/o-exampleorg1/{member}/CloudTrail/us-east-1/2026/11/19"
+    name = f"{day}/{member}_CloudTrail_us-east-1_20261119T1200Z_abc.json"
     return f"{MANAGEMENT}/cloudtrail-logs/{name}", {"Records": list(records)}
 
 
@@ -340,10 +341,25 @@ def test_activity_rollup_leaves_out_suspended_members() -> None:
 
 
 def test_activity_member_manual_when_part_of_the_window_is_uncovered() -> None:
+    builder = OrgBuilder().put(f"{PROD}/cloudtrail-logs/lookup-events/us-east-1/root.json", None)
+    outcome = judge(org_root_activity, builder, PROD)
+    assert outcome.status is Status.MANUAL and "us-east-1" in outcome.message
+    rollup = judge(org_root_activity, builder, MANAGEMENT)
+    assert rollup.status is Status.ERROR and rollup.evidence["without_coverage"] == [PROD]  # never PASS
+
+
+def test_activity_errors_on_a_window_longer_than_lookup_events_reach() -> None:
     builder = OrgBuilder()
-    outcome = judge(org_root_activity, builder, PROD, window=200)
-    assert outcome.status is Status.ERROR  # LookupEvents reaches 90 days: never PASS on a longer window
+    assert judge(org_root_activity, builder, PROD, window=200).status is Status.ERROR
     assert judge(org_root_activity, builder, MANAGEMENT, window=200).status is Status.ERROR
+
+
+def test_activity_is_skipped_without_cloudtrail() -> None:
+    from rootguard.app.evaluate import _run
+    from rootguard.model.evidence import Source
+
+    skipped = {Source.CLOUDTRAIL: "--no-cloudtrail was given"}
+    assert _run(org_root_activity, OrgBuilder().evidence(PROD), context(), skipped).status is Status.SKIPPED
 
 
 # Every organization check outside an organization bundle, and its metadata -------------------------------------

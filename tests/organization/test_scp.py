@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from org_builders import DENY_ROOT, DENY_ROOT_NOT_ACTION, FULL_ACCESS
 
+from org_builders import DENY_ROOT, DENY_ROOT_NOT_ACTION, FULL_ACCESS
 from rootguard.analysis.scp import Decision, Level, NamedPolicy, Request, Truth, assess_root, evaluate
 from rootguard.model.policy_document import policy_document_from
 
@@ -93,6 +93,76 @@ CASES = [
         "iam:CreateUser",
         False,
         Decision.DENIED,
+    ),
+    (
+        "ArnNotLike another account denies this root",
+        [level("r", FULL_ACCESS, deny({"ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::999999999999:*"]}}))],
+        "iam:CreateUser",
+        False,
+        Decision.DENIED,
+    ),
+    (
+        "StringNotEquals on a missing AssumedRoot holds",
+        [level("r", FULL_ACCESS, deny({"StringNotEquals": {"aws:AssumedRoot": "true"}}))],
+        "iam:CreateUser",
+        False,
+        Decision.DENIED,
+    ),
+    (
+        "StringNotEquals true spares the session",
+        [level("r", FULL_ACCESS, deny({"StringNotEquals": {"aws:AssumedRoot": "true"}}))],
+        "iam:DeleteAccessKey",
+        True,
+        Decision.ALLOWED,
+    ),
+    (
+        "Null false applies only to sessions",
+        [level("r", FULL_ACCESS, deny({"Null": {"aws:AssumedRoot": "false"}}))],
+        "iam:DeleteAccessKey",
+        True,
+        Decision.DENIED,
+    ),
+    (
+        "BoolIfExists on a missing key holds",
+        [level("r", FULL_ACCESS, deny({"BoolIfExists": {"aws:AssumedRoot": "false"}}))],
+        "iam:CreateUser",
+        False,
+        Decision.DENIED,
+    ),
+    (
+        "condition key names are case-insensitive",
+        [level("r", FULL_ACCESS, deny({"ArnLike": {"AWS:PrincipalARN": "arn:aws:iam::*:root"}}))],
+        "iam:CreateUser",
+        False,
+        Decision.DENIED,
+    ),
+    (
+        "StringLike values are case-sensitive",
+        [level("r", FULL_ACCESS, deny({"StringLike": {"aws:PrincipalArn": "ARN:AWS:IAM::*:ROOT"}}))],
+        "iam:CreateUser",
+        False,
+        Decision.ALLOWED,
+    ),
+    (
+        "an Allow under an unjudged condition is unknown",
+        [
+            level(
+                "r",
+                {
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": "*",
+                            "Resource": "*",
+                            "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}},
+                        }
+                    ]
+                },
+            )
+        ],
+        "iam:DeleteAccessKey",
+        True,
+        Decision.UNKNOWN,
     ),
     (
         "unknown key is unknown, never allowed",

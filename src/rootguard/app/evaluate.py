@@ -10,9 +10,12 @@ from collections.abc import Mapping, Sequence
 
 from rootguard import __version__
 from rootguard.checks import ALL_CHECKS, ORGANIZATION_CHECKS, CheckSpec, EvaluationContext, Outcome
+from rootguard.checks.org_root import probe_error_kind
+from rootguard.checks.registry import errored
 from rootguard.errors import UsageError
 from rootguard.model.evidence import AccountEvidence, Evidence, Source
 from rootguard.model.findings import AccountResult, AuditReport, Finding, OrganizationInfo, Status
+from rootguard.model.gaps import Gap, GapKind
 from rootguard.model.organization import (
     ACTIVE,
     AccountPlacement,
@@ -64,7 +67,7 @@ def _organization_row(
     if state is not None and state != ACTIVE:
         findings = tuple(_inactive(spec, account, state) for spec in checks)
     else:
-        findings = tuple(_run(spec, account, ctx, skipped) for spec in checks)
+        findings = tuple(_member_row(spec, account, ctx, skipped) for spec in checks)
     placement = view.placement if view is not None else None
     return AccountResult(
         account.account_id,
@@ -74,6 +77,36 @@ def _organization_row(
         state=state,
         management=view.management if view is not None else False,
     )
+
+
+def _member_row(
+    spec: CheckSpec, account: AccountEvidence, ctx: EvaluationContext, skipped: Mapping[Source, str]
+) -> Finding:
+    """A member's single-account checks: ERROR of the audit role's kind when it could not be assumed,
+    SKIPPED under ``--no-member-audit``; the organization checks always run."""
+    view = account.organization
+    if view is None or view.management or spec in ORGANIZATION_CHECKS:
+        return _run(spec, account, ctx, skipped)
+    failed = _collection_failure(account, view)
+    if failed is not None:
+        what, gap = failed
+        kind = probe_error_kind(gap)
+        outcome = errored(f"{what} ({kind}), so its evidence was not read.", gap, probe_error=kind)
+        return _finding(spec, account, outcome)
+    if Source.MEMBER_AUDIT in skipped:
+        reason = skipped[Source.MEMBER_AUDIT]
+        return _finding(spec, account, Outcome(Status.SKIPPED, f"Not evaluated: {reason}.", {"skipped": [reason]}))
+    return _run(spec, account, ctx, skipped)
+
+
+def _collection_failure(account: AccountEvidence, view: OrganizationView) -> tuple[str, Gap] | None:
+    """Why a member's single-account evidence could not be collected at all (contract §5.7), or None."""
+    if isinstance(view.audit_role, Gap):
+        return "The audit role could not be assumed in this member", view.audit_role
+    identity = account.caller_identity
+    if isinstance(identity, Gap) and identity.kind is GapKind.API_ERROR:  # the collector's record of a failed probe
+        return "The member's collection failed", identity
+    return None
 
 
 def _inactive(spec: CheckSpec, account: AccountEvidence, state: str) -> Finding:

@@ -139,7 +139,7 @@ def selection_request(request: OrgRequest) -> SelectionRequest:
         overrides=overrides,
         audit_role=request.audit_role,
         external_id=request.external_id,
-        assume_root=request.assume_root,
+        root_probe=request.assume_root,
         member_audit=request.member_audit,
     )
 
@@ -150,8 +150,11 @@ def _collect(
     from rootguard.collect.aws import Aws  # noqa: PLC0415 - boto3 only for live runs
     from rootguard.collect.member import AuditOptions  # noqa: PLC0415
     from rootguard.collect.org_run import OrgRunOptions, collect_organization  # noqa: PLC0415
+    from rootguard.collect.regions import check_region_name  # noqa: PLC0415
 
     live = request.live
+    for name in live.regions or ():
+        check_region_name(name, "--regions")  # once, before any call: not once per member
     aws = Aws(profile=live.profile, region=live.region, timeout=live.timeout)
     options = OrgRunOptions(
         concurrency=request.concurrency,

@@ -10,7 +10,9 @@ import json
 from typing import Any
 
 from rootguard.collect import cloudtrail, s3_logs
-from rootguard.model.operations import OPERATIONS
+from rootguard.model.operations import AUDIT_ROOT_POLICY, OPERATIONS, ORGANIZATION_OPERATIONS
+
+DEFAULT_AUDIT_ROLE = "OrganizationAccountAccessRole"
 
 
 def audit_actions() -> list[str]:
@@ -19,8 +21,37 @@ def audit_actions() -> list[str]:
     return sorted(declared | set(cloudtrail.REQUIRED_ACTIONS))
 
 
-def policy_document(*, s3_bucket: str | None = None) -> dict[str, Any]:
-    """A read-only policy; with ``s3_bucket``, also what ``activity --logs s3://bucket/…`` reads."""
+def organization_actions() -> list[str]:
+    """What ``rootguard org`` reads with the caller's credentials besides ``audit_actions``."""
+    return sorted({action for operation in ORGANIZATION_OPERATIONS for action in operation.actions})
+
+
+def organization_statements(audit_role: str = DEFAULT_AUDIT_ROLE) -> list[dict[str, Any]]:
+    """``rootguard org``: read the organization, AssumeRoot only with the audit task policy, and assume the
+    audit role in members. The AssumeRoot session's own calls (GetLoginProfile …) are granted by the task
+    policy, not by this one."""
+    role = audit_role if audit_role.startswith("arn:") else f"arn:aws:iam::*:role/{audit_role}"
+    return [
+        {"Sid": "RootguardReadOrganization", "Effect": "Allow", "Action": organization_actions(), "Resource": "*"},
+        {
+            "Sid": "RootguardAuditMemberRootCredentials",
+            "Effect": "Allow",
+            "Action": "sts:AssumeRoot",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"sts:TaskPolicyArn": AUDIT_ROOT_POLICY}},
+        },
+        {
+            "Sid": "RootguardAssumeMemberAuditRole",
+            "Effect": "Allow",
+            "Action": "sts:AssumeRole",
+            "Resource": role.replace("{account_id}", "*"),
+        },
+    ]
+
+
+def policy_document(*, s3_bucket: str | None = None, organization: bool = False) -> dict[str, Any]:
+    """A read-only policy; with ``s3_bucket``, also what ``activity --logs s3://bucket/…`` reads; with
+    ``organization``, also what ``rootguard org`` needs from the management account."""
     statements: list[dict[str, Any]] = [
         {"Sid": "RootguardReadRootPosture", "Effect": "Allow", "Action": audit_actions(), "Resource": "*"}
     ]
@@ -33,8 +64,10 @@ def policy_document(*, s3_bucket: str | None = None) -> dict[str, Any]:
                 "Resource": [f"arn:aws:s3:::{s3_bucket}", f"arn:aws:s3:::{s3_bucket}/*"],
             }
         )
+    if organization:
+        statements.extend(organization_statements())
     return {"Version": "2012-10-17", "Statement": statements}
 
 
-def render_policy(*, s3_bucket: str | None = None) -> str:
-    return json.dumps(policy_document(s3_bucket=s3_bucket), indent=2) + "\n"
+def render_policy(*, s3_bucket: str | None = None, organization: bool = False) -> str:
+    return json.dumps(policy_document(s3_bucket=s3_bucket, organization=organization), indent=2) + "\n"

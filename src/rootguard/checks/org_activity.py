@@ -53,7 +53,7 @@ def org_root_activity(account: AccountEvidence, ctx: EvaluationContext) -> Outco
     view = account.organization
     if view is None:
         return outside_organization()
-    if not view.management:
+    if not view.rollup:
         return member_outcome(account, account.account_id, ctx)
     members = _active_members(account)
     if not members:

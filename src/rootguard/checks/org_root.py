@@ -90,7 +90,7 @@ def org_root_credentials_centralized(account: AccountEvidence, ctx: EvaluationCo
     view = _view(account)
     if view is None:
         return outside_organization()
-    if not view.management:
+    if not view.rollup:
         return not_applicable(
             "Organization-wide: judged once, on the management account's row "
             f"({view.organization.management_account_id or 'unknown'})."
@@ -242,6 +242,11 @@ def org_member_root_credentials(account: AccountEvidence, ctx: EvaluationContext
         return not_applicable(
             "The management account's root is judged by root-access-keys, root-mfa, root-hardware-mfa and "
             "root-signing-certs from its own evidence: sts:AssumeRoot cannot target the management account."
+        )
+    if view.collected_directly:
+        return not_applicable(
+            "This is the account that ran the collection (a delegated administrator), read with its own "
+            "credentials: sts:AssumeRoot is not used on it, so its root is judged by the root-* checks of its row."
         )
     probe = view.root_probe
     if isinstance(probe.session, Gap):

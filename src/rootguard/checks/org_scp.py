@@ -45,7 +45,12 @@ def _levels(levels: tuple[ScpLevel, ...]) -> tuple[list[Level], list[Gap]]:
 
 
 def _describe(items: tuple[tuple[str, Verdict], ...]) -> str:
-    return "; ".join(f"{action}: {', '.join(verdict.reasons) or verdict.decision.value}" for action, verdict in items)
+    """``a, b: denied by …; c: allowed``: actions that share a reason are named together."""
+    grouped: dict[str, list[str]] = {}
+    for action, verdict in items:
+        reason = ", ".join(verdict.reasons) or f"{verdict.decision.value}, no SCP on the path denies them"
+        grouped.setdefault(reason, []).append(action)
+    return "; ".join(f"{', '.join(actions)}: {reason}" for reason, actions in grouped.items())
 
 
 @check(

@@ -22,10 +22,16 @@ def add_parser(commands: options.Commands) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     permissions.add_argument("--s3-bucket", metavar="BUCKET", help="also allow reading this CloudTrail bucket")
+    permissions.add_argument(
+        "--org",
+        action="store_true",
+        help="also what `rootguard org` needs in the management account (Organizations reads, "
+        "sts:AssumeRoot limited to IAMAuditRootUserCredentials, sts:AssumeRole into the audit role)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from rootguard.app.permissions import render_policy  # noqa: PLC0415
 
-    sys.stdout.write(render_policy(s3_bucket=args.s3_bucket))
+    sys.stdout.write(render_policy(s3_bucket=args.s3_bucket, organization=args.org))
     return 0

@@ -21,8 +21,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import botocore.exceptions
-
 from rootguard.collect.account import collect_account
 from rootguard.collect.aws import Aws, call, failure_document, paginate
 from rootguard.collect.sessions import (
@@ -82,7 +80,7 @@ class MemberPlan:
     direct: bool = False
     """Collected with the caller's own credentials (the account they belong to: the management account)."""
     active: bool = True
-    assume_root: bool = True
+    root_probe: bool = True
     member_audit: bool = True
     roles: tuple[str, ...] = (DEFAULT_AUDIT_ROLE,)
     """Role names or ARNs (``{account_id}`` replaced); more than one: a chain, assumed in order."""
@@ -120,7 +118,7 @@ def probe_member(
     if plan.direct:
         return _audited(lambda: aws, plan, options, where=CALLER_IDENTITY.path(plan.account_id))
     documents: dict[str, Any] = {}
-    if plan.assume_root:
+    if plan.root_probe:
         documents.update(root_probe(aws, plan.account_id, root_limiter=root_limiter))
     if plan.member_audit:
         documents.update(role_probe(aws, plan, options))
@@ -191,8 +189,6 @@ def _audited(edge: Callable[[], Aws], plan: MemberPlan, options: AuditOptions, *
         collection = collect_account(edge(), lookup=options.lookup, alerting=options.alerting, regions=regions)
     except RootguardError as error:
         return {where: _failed(error, "sts:GetCallerIdentity", "")}
-    except botocore.exceptions.BotoCoreError as error:
-        return {where: failure_document(type(error).__name__, str(error)[:300], FailureCategory.FAILED)}
     if collection.accounts != (plan.account_id,):
         return {
             where: failure_document(

@@ -117,7 +117,8 @@ def collect_organization(
         return named_policies(documents)
 
     done = 0
-    with ThreadPoolExecutor(max_workers=options.concurrency, thread_name_prefix="rootguard-member") as pool:
+    pool = ThreadPoolExecutor(max_workers=options.concurrency, thread_name_prefix="rootguard-member")
+    try:
         pending: set[Future[set[str]]] = set()
         queue = iter(selection.plans)
         while True:
@@ -132,6 +133,10 @@ def collect_organization(
                 policies |= future.result()  # a write that failed (OutputError) stops the run here
                 done += 1
                 progress(done, total)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C or a failed write: start no other account
+        raise
+    pool.shutdown()
     counter(describe_policies(org, policies))
     collected_at = (now or _utc_now)()
     return OrgCollection(

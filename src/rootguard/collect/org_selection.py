@@ -40,7 +40,7 @@ class SelectionRequest:
     overrides: Mapping[str, AccountOverride] = field(default_factory=dict)
     audit_role: str = DEFAULT_AUDIT_ROLE
     external_id: str | None = None
-    assume_root: bool = True
+    root_probe: bool = True
     member_audit: bool = True
 
 
@@ -69,6 +69,11 @@ def select(structure: Structure, request: SelectionRequest, caller_account: str)
             )
     else:
         missing = []
+    if request.ous and not structure.tree_complete:
+        warnings.append(
+            "the OU tree could not be read whole (organization/organizations/list-*-for-parent files say why): "
+            "--ou may leave out accounts under the OUs named"
+        )
     unknown_excluded = [account for account in request.exclude if listed and account not in listed]
     if unknown_excluded:
         warnings.append(f"--exclude-accounts names accounts ListAccounts does not list: {', '.join(unknown_excluded)}")
@@ -100,7 +105,7 @@ def select(structure: Structure, request: SelectionRequest, caller_account: str)
         "exclude": list(request.exclude),
         "excluded": excluded,
         "not_in_organization": missing,
-        "probes": {"assume_root": request.assume_root, "member_audit": request.member_audit},
+        "probes": {"assume_root": request.root_probe, "member_audit": request.member_audit},
         "accounts": [_row(account, plan) for account, plan in zip(chosen, plans, strict=True)],
     }
     return Selection(plans, excluded, document, tuple(warnings))
@@ -112,7 +117,7 @@ def _check_named(structure: Structure, request: SelectionRequest, listed: Mappin
         if unknown:
             raise UsageError(f"--accounts names accounts this organization does not list: {', '.join(unknown)}")
     known = structure.known_ous()
-    if structure.root_ids and request.ous:
+    if structure.tree_complete and request.ous:
         unknown = [ou for ou in request.ous if ou not in known]
         if unknown:
             raise UsageError(f"--ou names OUs this organization does not have: {', '.join(unknown)}")
@@ -140,7 +145,7 @@ def _plan(account: OrgAccount, request: SelectionRequest, management: str, calle
         direct=account.account_id == caller,
         active=account.active or account.state == "UNKNOWN",
         # AssumeRoot cannot target the management account; its root is judged from its credential report.
-        assume_root=request.assume_root and not is_management,
+        root_probe=request.root_probe and not is_management,
         member_audit=request.member_audit,
         roles=override.roles or (request.audit_role,),
         external_id=override.external_id or request.external_id,
@@ -155,6 +160,6 @@ def _row(account: OrgAccount, plan: MemberPlan) -> dict[str, Any]:
         "state": account.state,
         "ou_path": list(account.path),
         "collected_directly": plan.direct,
-        "assume_root": plan.active and plan.assume_root and not plan.direct,
+        "assume_root": plan.active and plan.root_probe and not plan.direct,
         "member_audit": plan.active and (plan.member_audit or plan.direct),
     }

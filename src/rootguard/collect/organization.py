@@ -27,6 +27,7 @@ from rootguard.model.operations import (
     LIST_ROOTS,
     ORGANIZATIONS_FEATURES,
     POLICIES_FOR_TARGET,
+    Operation,
     is_account_id,
     organization_path,
 )
@@ -69,6 +70,8 @@ class Structure:
     root_ids: tuple[str, ...]
     children: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Parent id → the OU ids directly under it."""
+    tree_complete: bool = True
+    """Every listing of the OU tree answered (otherwise OU paths, and ``--ou``, may miss accounts)."""
 
     def under(self, ou_id: str) -> set[str]:
         """``ou_id`` and every OU below it."""
@@ -126,7 +129,12 @@ def collect_structure(org: OrganizationsClient, iam: IAMClient) -> Structure:
         if not level:
             break
     accounts = tuple(_accounts(listed, parent_of))
-    return Structure(documents, _management(described), accounts, root_ids, children)
+    complete = bool(root_ids) and not any(
+        error_fields(document) is not None
+        for path, document in documents.items()
+        if path.startswith((_prefix(CHILD_OUS), _prefix(ACCOUNTS_FOR_PARENT)))
+    )
+    return Structure(documents, _management(described), accounts, root_ids, children, complete)
 
 
 def scp_documents(org: OrganizationsClient, targets: Iterable[str]) -> dict[str, Any]:
@@ -148,9 +156,13 @@ def account_documents(org: OrganizationsClient, account_id: str) -> dict[str, An
     return documents
 
 
+def _prefix(operation: Operation) -> str:
+    return organization_path(operation, "x").rsplit("/", 1)[0] + "/"
+
+
 def named_policies(documents: Mapping[str, Any]) -> set[str]:
     """The policy ids the stored ``list-policies-for-target`` answers name."""
-    prefix = organization_path(POLICIES_FOR_TARGET, "x").rsplit("/", 1)[0] + "/"
+    prefix = _prefix(POLICIES_FOR_TARGET)
     found: set[str] = set()
     for path, document in documents.items():
         if path.startswith(prefix):

@@ -13,11 +13,16 @@ leave memory.
 from __future__ import annotations
 
 import os
+import threading
+import weakref
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rootguard.collect.aws import Aws, ErrorDocument, SessionCredentials, call, error_fields, failure_document
 from rootguard.model.failures import FailureCategory
+
+if TYPE_CHECKING:
+    from mypy_boto3_sts.client import STSClient
 
 AUDIT_ROOT_TASK_POLICY = "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"
 """The AWS managed task policy that lets an AssumeRoot session read the member's root credentials."""
@@ -47,6 +52,20 @@ def sts_endpoint(region: str) -> str | None:
     return f"https://sts.{region}.{suffix}"
 
 
+_STS_CLIENTS: weakref.WeakKeyDictionary[Aws, dict[str, STSClient]] = weakref.WeakKeyDictionary()
+_STS_LOCK = threading.Lock()
+
+
+def sts_client(aws: Aws, region: str) -> STSClient:
+    """The STS client of ``aws`` for ``region`` (Regional endpoint, ``STS_ATTEMPTS``), made once per edge:
+    an organization run assumes a session per member from the same caller, and a client costs milliseconds."""
+    with _STS_LOCK:
+        made = _STS_CLIENTS.setdefault(aws, {})
+        if region not in made:
+            made[region] = aws.sts(region, endpoint_url=sts_endpoint(region), max_attempts=STS_ATTEMPTS)
+        return made[region]
+
+
 def assume_root_session(
     aws: Aws,
     target_account_id: str,
@@ -57,9 +76,8 @@ def assume_root_session(
 ) -> Aws:
     """A root session in the member ``target_account_id`` limited to ``task_policy_arn``, through the
     Regional STS endpoint of ``region``. Raises ``SessionRefused`` with the error document."""
-    sts = aws.sts(region, endpoint_url=sts_endpoint(region), max_attempts=STS_ATTEMPTS)
     answer = call(
-        sts.assume_root,
+        sts_client(aws, region).assume_root,
         TargetPrincipal=target_account_id,
         TaskPolicyArn={"arn": task_policy_arn},
         DurationSeconds=min(duration_seconds, MAX_ROOT_SESSION),
@@ -84,7 +102,7 @@ def assume_role_session(
     where = region or aws.region
     current = aws
     for arn in chain:
-        sts = current.sts(where, endpoint_url=sts_endpoint(where), max_attempts=STS_ATTEMPTS)
+        sts = sts_client(current, where)
         params: dict[str, Any] = {"RoleArn": arn, "RoleSessionName": session_name}
         if external_id:
             params["ExternalId"] = external_id

@@ -47,7 +47,6 @@ from rootguard.evidence.manifest import (
 from rootguard.evidence.store import DirectoryStore
 from rootguard.model.evidence import Evidence, Source
 from rootguard.model.operations import bundle_path_problem, is_account_id, relative_path_problem
-from rootguard.model.organization_operations import ORGANIZATION_FOLDER
 from rootguard.model.timestamps import format_timestamp
 
 PARTIAL = ".partial-"
@@ -271,6 +270,10 @@ def _write_files(root_fd: int, planned: Planned, *, in_place: bool) -> None:
     finally:
         for fd in folders.values():
             os.close(fd)
+
+
+ORGANIZATION_FOLDER = "organization"
+"""An organization bundle's own folder (contract §5.7), beside the account folders."""
 
 
 class BundleWriter:

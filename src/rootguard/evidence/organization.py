@@ -13,12 +13,21 @@ from typing import Any
 
 from rootguard.evidence.store import DocumentStore, parse, parse_document
 from rootguard.model import organization as org
-from rootguard.model.activity import SkippedSource, TrailReads, TrailScan, merge_reads
+from rootguard.model.activity import (
+    DeliveredLog,
+    Digest,
+    SkippedSource,
+    TrailReads,
+    TrailRecord,
+    TrailScan,
+    merge_reads,
+)
 from rootguard.model.gaps import Gap, GapKind
 from rootguard.model.iam import account_summary_from_document
 from rootguard.model.organization_operations import (
     ACCOUNTS_FOR_PARENT,
     ASSUME_ROOT,
+    AUDIT_ROLE,
     DESCRIBE_ORGANIZATION,
     DESCRIBE_POLICY,
     LIST_ACCOUNTS,
@@ -63,9 +72,12 @@ def load_views(
     # Unknown from the files (unread): the manifest lists the management account first (§5.7), so the
     # organization-wide verdicts still land on a row instead of vanishing.
     management = evidence.management_account_id or (accounts[0] if accounts else None)
+    # The organization-wide verdicts go on the management account's row, or on the first row when a delegated
+    # administrator's bundle does not hold the management account: never on no row at all.
+    rollup = management if management in accounts else (accounts[0] if accounts else None)
     by_id = {a.account_id: a for a in listed} if not isinstance(listed, Gap) else {}
     members = [a for a in accounts if a != management]
-    evidence = replace(evidence, member_trails={m: organization_trail(m, trails) for m in members})
+    evidence = replace(evidence, member_trails=member_trails(members, trails))
     views = {}
     for account_id in accounts:
         placement = tree.placement(account_id) if tree is not None else _gap_of(roots)
@@ -74,13 +86,28 @@ def load_views(
             account_id=account_id,
             account=by_id.get(account_id) or _unlisted(listed, account_id),
             management=account_id == management,
+            rollup=account_id == rollup,
             placement=placement,
             tags=parse(store, TAGS_FOR_RESOURCE, ORG, org.tags_from_document, resource=account_id),
             scp_levels=_scp_levels(store, placement, account_id),
             root_probe=None if account_id == management else root_probe(store, account_id),
             trail=evidence.member_trails.get(account_id) or trails.get(account_id) or _no_trail(account_id),
+            collected_directly=_directly(selection, account_id),
+            audit_role=None if account_id == management else _audit_role(store, account_id),
         )
     return views
+
+
+def _directly(selection: org.Selection | Gap, account_id: str) -> bool:
+    row = selection.rows.get(account_id) if isinstance(selection, org.Selection) else None
+    return row is not None and row.collected_directly
+
+
+def _audit_role(store: DocumentStore, account_id: str) -> Mapping[str, Any] | Gap | None:
+    answer = store.get(AUDIT_ROLE, account_id)
+    if isinstance(answer, Gap):
+        return None if answer.kind is GapKind.NOT_COLLECTED else answer
+    return answer if isinstance(answer, dict) else None
 
 
 def _gap_of(value: object) -> Gap:
@@ -233,45 +260,83 @@ def _access_keys(store: DocumentStore, account_id: str) -> tuple[org.AccessKey, 
 # Root use per member, from every CloudTrail input of the bundle ------------------------------------------------
 
 
-def organization_trail(member: str, scans: Mapping[str, TrailScan | Gap]) -> TrailScan | Gap:
-    """The member's own scan plus what other accounts' inputs (an organization trail's ``AWSLogs/o-…/<member>/``
+@dataclass
+class _Foreign:
+    """What other accounts' inputs hold for one member: its records, log and digest reads, unreadable inputs."""
+
+    records: list[TrailRecord] = field(default_factory=list)
+    logs: list[DeliveredLog] = field(default_factory=list)
+    digests: list[Digest] = field(default_factory=list)
+    skipped: list[SkippedSource] = field(default_factory=list)
+
+
+def member_trails(members: Sequence[str], scans: Mapping[str, TrailScan | Gap]) -> dict[str, TrailScan | Gap]:
+    """Each member's own scan plus what other accounts' inputs (an organization trail's ``AWSLogs/o-…/<member>/``
     files, usually under the management account) recorded with ``recipientAccountId`` = the member.
 
     Only the other inputs' delivered logs and digests of the member's account vouch for its time; their
-    LookupEvents answers speak for their own account and are left out.
+    LookupEvents answers speak for their own account and are left out. Every input is sorted by account once,
+    so an organization of hundreds of members costs one pass over the records.
     """
-    own = scans.get(member)
-    foreign = [scan for account, scan in scans.items() if account != member and isinstance(scan, TrailScan)]
-    records = [
-        r for scan in foreign for r in scan.root_records if str(r.record.get("recipientAccountId", "")) == member
-    ]
-    reads = [_reads_of(member, scan.reads) for scan in foreign]
-    skipped = [s for scan in foreign for s in scan.skipped if f"/{member}/" in s.path or f"{member}_" in s.path]
-    if not any(r.logs or r.digests for r in reads) and not records:
+    wanted = set(members)
+    found: dict[tuple[str, str], _Foreign] = {}  # (member, the account whose inputs hold it)
+
+    def bucket(member: str, holder: str) -> _Foreign:
+        return found.setdefault((member, holder), _Foreign())
+
+    for holder, scan in scans.items():
+        if not isinstance(scan, TrailScan):
+            continue
+        for record in scan.root_records:
+            recipient = str(record.record.get("recipientAccountId", ""))
+            if recipient in wanted and recipient != holder:
+                bucket(recipient, holder).records.append(record)
+        for log in scan.reads.logs:
+            if log.account in wanted and log.account != holder:
+                bucket(log.account, holder).logs.append(log)
+        for digest in scan.reads.digests:
+            if digest.account in wanted and digest.account != holder:
+                bucket(digest.account, holder).digests.append(digest)
+        for skipped in scan.skipped:
+            for member in wanted - {holder}:
+                if f"/{member}/" in skipped.path or f"{member}_" in skipped.path:
+                    bucket(member, holder).skipped.append(skipped)
+    merged: dict[str, _Foreign] = {}
+    for (member, _), part in found.items():
+        into = merged.setdefault(member, _Foreign())
+        into.records += part.records
+        into.logs += part.logs
+        into.digests += part.digests
+        into.skipped += part.skipped
+    return {m: _with_foreign(m, scans.get(m), merged.get(m)) for m in members}
+
+
+def _with_foreign(member: str, own: TrailScan | Gap | None, foreign: _Foreign | None) -> TrailScan | Gap:
+    if foreign is None or not (foreign.records or foreign.logs or foreign.digests):
         return own if own is not None else _no_trail(member)
     base = own if isinstance(own, TrailScan) else TrailScan(files=0, records=0, root_records=())
-    seen = {id(r) for r in base.root_records}
+    # The same record often arrives twice (the member's LookupEvents and the organization trail): count it once.
+    seen = {_identity(r) for r in base.root_records}
+    extra: list[TrailRecord] = []
+    for record in foreign.records:
+        if _identity(record) not in seen:
+            seen.add(_identity(record))
+            extra.append(record)
+    reads = TrailReads(logs=tuple(foreign.logs), digests=tuple(foreign.digests))
     return TrailScan(
-        files=base.files + sum(s.files for s in foreign),
-        records=base.records + sum(s.records for s in foreign),
-        root_records=(*base.root_records, *(r for r in records if id(r) not in seen)),
-        skipped=(*base.skipped, *_dedupe(skipped)),
+        files=base.files + len(foreign.logs) + len(foreign.digests),
+        records=base.records + len(extra),
+        root_records=(*base.root_records, *extra),
+        skipped=(*base.skipped, *dict.fromkeys(foreign.skipped)),
         lookup_only=False,
         earliest_delivery=min(
-            [d for d in [base.earliest_delivery, *(log.delivered for r in reads for log in r.logs)] if d is not None],
+            [d for d in [base.earliest_delivery, *(log.delivered for log in foreign.logs)] if d is not None],
             default=None,
         ),
-        reads=merge_reads([base.reads, *reads]),
+        reads=merge_reads([base.reads, reads]),
     )
 
 
-def _reads_of(member: str, reads: TrailReads) -> TrailReads:
-    return TrailReads(
-        logs=tuple(log for log in reads.logs if log.account == member),
-        digests=tuple(digest for digest in reads.digests if digest.account == member),
-        regions=tuple(pair for pair in reads.regions if pair[0] == member),
-    )
-
-
-def _dedupe(skipped: list[SkippedSource]) -> tuple[SkippedSource, ...]:
-    return tuple(dict.fromkeys(skipped))
+def _identity(record: TrailRecord) -> object:
+    event_id = record.record.get("eventID")
+    return (event_id, record.record.get("recipientAccountId")) if isinstance(event_id, str) else id(record)

@@ -29,6 +29,8 @@ class Source(StrEnum):
     """Every enabled Region: ``--regions`` limited the scan to some of them."""
     ASSUME_ROOT = "assume-root"
     """The members' root credentials through sts:AssumeRoot (``org … --no-assume-root``)."""
+    MEMBER_AUDIT = "member-audit"
+    """The members' single-account evidence through the audit role (``org … --no-member-audit``)."""
 
 
 @dataclass(frozen=True)

@@ -139,11 +139,23 @@ class RootProbe:
 
 
 @dataclass(frozen=True)
+class SelectionRow:
+    """What the collection did for one account (``selection.json`` ``accounts``)."""
+
+    collected_directly: bool
+    """Read with the caller's own credentials (the collecting account): no AssumeRole, no AssumeRoot on itself."""
+    assume_root: bool
+    member_audit: bool
+
+
+@dataclass(frozen=True)
 class Selection:
     """``organization/selection.json``: rootguard's record of which listed accounts are in and why others are out."""
 
     management_account_id: str
     excluded: Mapping[str, str]
+    rows: Mapping[str, SelectionRow] = field(default_factory=dict)
+    """Per account, which probes it got; empty for a bundle whose selection does not say."""
 
 
 @dataclass(frozen=True)
@@ -174,6 +186,8 @@ class OrganizationView:
     account_id: str
     account: OrgAccount | Gap
     management: bool
+    rollup: bool
+    """This row carries the organization-wide verdicts: the management account's, else the bundle's first."""
     placement: AccountPlacement | Gap
     tags: Mapping[str, str] | Gap
     scp_levels: tuple[ScpLevel, ...] | Gap
@@ -181,6 +195,11 @@ class OrganizationView:
     """``None`` for the management account: AssumeRoot cannot target it; its own root checks judge it."""
     trail: TrailScan | Gap
     """Root records whose ``recipientAccountId`` is this account, from every CloudTrail input of the bundle."""
+    collected_directly: bool = False
+    """The collecting account itself (``selection.json``): AssumeRoot was not used on it."""
+    audit_role: Mapping[str, Any] | Gap | None = None
+    """The audit role's AssumeRole answer; a Gap when it failed (the member's §5.2 files were not read);
+    ``None`` for the management account (audited directly) or when the bundle does not say."""
 
     @property
     def state(self) -> str | None:
@@ -306,6 +325,13 @@ def tags_from_document(document: Any) -> dict[str, str]:
     return tags
 
 
+def _flag(item: dict[str, Any], key: str, where: str) -> bool:
+    value = item.get(key)
+    if not isinstance(value, bool):
+        raise MalformedEvidence(f"{where}.{key} is not true or false")
+    return value
+
+
 def selection_from_document(document: Any) -> Selection:
     if not isinstance(document, dict):
         raise MalformedEvidence("expected a JSON object")
@@ -313,7 +339,16 @@ def selection_from_document(document: Any) -> Selection:
     excluded = document.get("excluded", {})
     if not isinstance(excluded, dict) or not all(isinstance(v, str) for v in excluded.values()):
         raise MalformedEvidence("excluded is not an object of account id → reason")
-    return Selection(management, {str(k): v for k, v in excluded.items()})
+    rows: dict[str, SelectionRow] = {}
+    listed = document.get("accounts", [])
+    if not isinstance(listed, list):
+        raise MalformedEvidence("accounts is not a list")
+    for index, row in enumerate(listed):
+        where = f"accounts[{index}]"
+        rows[_text(row, "account_id", where)] = SelectionRow(
+            _flag(row, "collected_directly", where), _flag(row, "assume_root", where), _flag(row, "member_audit", where)
+        )
+    return Selection(management, {str(k): v for k, v in excluded.items()}, rows)
 
 
 def assume_root_from_document(document: Any) -> Mapping[str, Any]:

@@ -9,13 +9,14 @@ refused or malformed file into a Gap naming the file and the action, exactly as 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from rootguard.model import operations
 from rootguard.model.operations import GLOBAL, Operation, encode_name
 
-ORGANIZATION_FOLDER = "organization"
-ASSUME_ROOT_FOLDER = "assume-root"
-AUDIT_TASK_POLICY = "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"
+ORGANIZATION_FOLDER = operations.ORGANIZATION
+ASSUME_ROOT_FOLDER = operations.ASSUME_ROOT
+AUDIT_TASK_POLICY = operations.AUDIT_ROOT_POLICY
 
 
 @dataclass(frozen=True)
@@ -68,42 +69,37 @@ class AssumeRootOperation(Operation):
         )
 
 
-DESCRIBE_ORGANIZATION = OrganizationOperation(
-    "organizations", "describe-organization", ("organizations:DescribeOrganization",)
+def _organization(operation: Operation) -> OrganizationOperation:
+    return OrganizationOperation(operation.service, operation.name, operation.actions, operation.resource_option)
+
+
+def _assume_root(operation: Operation) -> AssumeRootOperation:
+    return AssumeRootOperation(operation.service, operation.name, operation.actions, operation.resource_option)
+
+
+# The collector's operations (``model.operations``), placed where §5.7 stores them.
+DESCRIBE_ORGANIZATION = _organization(operations.DESCRIBE_ORGANIZATION)
+ORGANIZATIONS_FEATURES = _organization(operations.ORGANIZATIONS_FEATURES)
+LIST_ACCOUNTS = _organization(operations.LIST_ACCOUNTS)
+LIST_ROOTS = _organization(operations.LIST_ROOTS)
+OUS_FOR_PARENT = _organization(operations.CHILD_OUS)
+ACCOUNTS_FOR_PARENT = _organization(operations.ACCOUNTS_FOR_PARENT)
+POLICIES_FOR_TARGET = replace(
+    _organization(operations.POLICIES_FOR_TARGET), resource_option="--filter SERVICE_CONTROL_POLICY --target-id"
 )
-ORGANIZATIONS_FEATURES = OrganizationOperation("iam", "list-organizations-features", ("iam:ListOrganizationsFeatures",))
-LIST_ACCOUNTS = OrganizationOperation("organizations", "list-accounts", ("organizations:ListAccounts",))
-LIST_ROOTS = OrganizationOperation("organizations", "list-roots", ("organizations:ListRoots",))
-OUS_FOR_PARENT = OrganizationOperation(
-    "organizations",
-    "list-organizational-units-for-parent",
-    ("organizations:ListOrganizationalUnitsForParent",),
-    "--parent-id",
-)
-ACCOUNTS_FOR_PARENT = OrganizationOperation(
-    "organizations", "list-accounts-for-parent", ("organizations:ListAccountsForParent",), "--parent-id"
-)
-POLICIES_FOR_TARGET = OrganizationOperation(
-    "organizations",
-    "list-policies-for-target",
-    ("organizations:ListPoliciesForTarget",),
-    "--filter SERVICE_CONTROL_POLICY --target-id",
-)
-DESCRIBE_POLICY = OrganizationOperation(
-    "organizations", "describe-policy", ("organizations:DescribePolicy",), "--policy-id"
-)
-TAGS_FOR_RESOURCE = OrganizationOperation(
-    "organizations", "list-tags-for-resource", ("organizations:ListTagsForResource",), "--resource-id"
-)
+"""The CLI needs ``--filter``; the fix a user reads must be a command that runs."""
+DESCRIBE_POLICY = _organization(operations.DESCRIBE_POLICY)
+TAGS_FOR_RESOURCE = _organization(operations.ACCOUNT_TAGS)
 SELECTION = OrganizationOperation("", "selection", ())
 """rootguard's own record of what was selected (no AWS call): ``organization/selection.json``."""
 
-ASSUME_ROOT = AssumeRootOperation("sts", "assume-root", ("sts:AssumeRoot",))
-LOGIN_PROFILE = AssumeRootOperation("iam", "get-login-profile", ("iam:GetLoginProfile",))
-ROOT_ACCESS_KEYS = AssumeRootOperation("iam", "list-access-keys", ("iam:ListAccessKeys",))
-ROOT_ACCESS_KEY_LAST_USED = AssumeRootOperation(
-    "iam", "get-access-key-last-used", ("iam:GetAccessKeyLastUsed",), "--access-key-id"
-)
-ROOT_MFA_DEVICES = AssumeRootOperation("iam", "list-mfa-devices", ("iam:ListMFADevices",))
-ROOT_SIGNING_CERTIFICATES = AssumeRootOperation("iam", "list-signing-certificates", ("iam:ListSigningCertificates",))
-ROOT_ACCOUNT_SUMMARY = AssumeRootOperation("iam", "get-account-summary", ("iam:GetAccountSummary",))
+AUDIT_ROLE = operations.ASSUME_ROLE_CALL
+"""``<account>/global/sts/assume-role.json``: the audit role's AssumeRole answer (without the secret), or its error."""
+
+ASSUME_ROOT = _assume_root(operations.ASSUME_ROOT_CALL)
+LOGIN_PROFILE = _assume_root(operations.ROOT_LOGIN_PROFILE)
+ROOT_ACCESS_KEYS = _assume_root(operations.ROOT_ACCESS_KEYS)
+ROOT_ACCESS_KEY_LAST_USED = _assume_root(operations.ROOT_KEY_LAST_USED)
+ROOT_MFA_DEVICES = _assume_root(operations.ROOT_MFA_DEVICES)
+ROOT_SIGNING_CERTIFICATES = _assume_root(operations.ROOT_SIGNING_CERTIFICATES)
+ROOT_ACCOUNT_SUMMARY = _assume_root(operations.ROOT_ACCOUNT_SUMMARY)

@@ -24,6 +24,10 @@ LETTERS = {
     Status.NOT_APPLICABLE: "N",
     Status.SKIPPED: "S",
 }
+ACCOUNT_WIDTH = 13
+"""A 12-digit account id and the management account's ``*``."""
+NAME_WIDTH = 8
+OU_WIDTH = 10
 RANK = (Status.FAIL, Status.ERROR, Status.MANUAL, Status.SKIPPED, Status.NOT_APPLICABLE, Status.PASS)
 
 
@@ -36,10 +40,13 @@ def render_matrix(report: AuditReport, *, color: bool, width: int) -> str:
     """Accounts × checks with P/F/E/M/N/S; ``""`` for a report that is not an organization audit."""
     if report.organization is None:
         return ""
+    check_ids = list(dict.fromkeys(f.check_id for a in report.accounts for f in a.findings))
+    # Never drop a column to fit: a hidden cell could be a FAIL. Narrow terminals get long lines instead.
+    needed = ACCOUNT_WIDTH + NAME_WIDTH + OU_WIDTH + 8 + sum(len(str(n)) + 2 for n in range(1, len(check_ids) + 1))
     buffer = io.StringIO()
     console = Console(
         file=buffer,
-        width=width,
+        width=max(width, needed),
         force_terminal=color,
         no_color=not color,
         color_system="standard" if color else None,
@@ -47,17 +54,16 @@ def render_matrix(report: AuditReport, *, color: bool, width: int) -> str:
         emoji=False,
         markup=False,
     )
-    check_ids = list(dict.fromkeys(f.check_id for a in report.accounts for f in a.findings))
     info = report.organization
     title = Text(
         f"Organization {visible(info.organization_id or '?')} · {len(report.accounts)} account(s)", style="bold"
     )
     table = Table(title=title, title_justify="left", expand=False, box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0))
-    table.add_column("Account", no_wrap=True)
-    table.add_column("Name", overflow="fold", min_width=8)
-    table.add_column("OU", overflow="fold", min_width=10)
+    table.add_column("Account", no_wrap=True, min_width=ACCOUNT_WIDTH)
+    table.add_column("Name", overflow="fold", min_width=NAME_WIDTH)
+    table.add_column("OU", overflow="fold", min_width=OU_WIDTH)
     for number, _ in enumerate(check_ids, start=1):
-        table.add_column(str(number), justify="center", no_wrap=True)
+        table.add_column(str(number), justify="center", no_wrap=True, min_width=len(str(number)))
     rows = sorted(enumerate(report.accounts), key=lambda pair: (_worst(pair[1]), pair[0]))
     for _, account in rows:
         by_id = {f.check_id: f.status for f in account.findings}
