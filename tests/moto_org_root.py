@@ -39,7 +39,7 @@ from moto.iam.models import IAMBackend, iam_backends
 from moto.iam.responses import IamResponse
 from moto.sts.responses import TokenResponse
 
-from moto_root import RootState, iso, utc_now
+from moto_root import RootState, utc_now
 
 TASK_POLICY_PREFIX = "arn:aws:iam::aws:policy/root-task/"
 AUDIT_TASK = f"{TASK_POLICY_PREFIX}IAMAuditRootUserCredentials"
@@ -236,9 +236,10 @@ def _install_sts(patches: pytest.MonkeyPatch, state: OrgRootState) -> None:
         role_arn = str(self._get_param("RoleArn") or "")
         account = role_arn.split(":")[4] if role_arn.count(":") >= 5 else ""
         role_name = role_arn.rsplit("/", 1)[-1]
-        exists = role_name in {role.name for role in iam_backends[account]["global"].roles.values()}
         if account in state.member_states and (
-            not exists or state.member_states[account] != "ACTIVE" or account in state.audit_role_denied
+            role_name not in {role.name for role in iam_backends[account]["global"].roles.values()}
+            or state.member_states[account] != "ACTIVE"
+            or account in state.audit_role_denied
         ):
             raise refuse(
                 "AccessDenied",
@@ -388,6 +389,3 @@ def seed_virtual_root_device(account_id: str, root: RootState, name: str = "root
         path="/", user_id=account_id, arn=f"arn:aws:iam::{account_id}:root", create_date=root.created
     )
     return str(device.serial_number)
-
-
-__all__ = ["AUDIT_TASK", "MemberRoot", "OrgRootState", "RateLimit", "install_org_root", "iso"]
