@@ -11,15 +11,16 @@ from pathlib import Path
 import pytest
 
 from rootguard.app import audit, demo
-from rootguard.app.catalog import CHECK_READS, CLOUDTRAIL, FIELD_OPERATIONS, check_catalog
-from rootguard.app.permissions import audit_actions
-from rootguard.checks import ALL_CHECKS
+from rootguard.app.catalog import CHECK_READS, CLOUDTRAIL, FIELD_OPERATIONS, ORGANIZATION_READS, check_catalog
+from rootguard.app.permissions import audit_actions, policy_document
+from rootguard.checks import ALL_CHECKS, ORGANIZATION_CHECKS
 from rootguard.cli.main import main
 from rootguard.config.layer import Layer
 from rootguard.config.settings import load_settings
 from rootguard.evidence.bundle import open_bundle
 from rootguard.model.alerting import AccountAlerting, RegionAlerting
 from rootguard.model.evidence import AccountEvidence
+from rootguard.model.organization_operations import AssumeRootOperation
 
 NOT_EVIDENCE = {"account_id", "region", "regions"}
 """Identifiers, not documents."""
@@ -75,9 +76,16 @@ def test_every_declared_field_has_operations_and_every_action_is_in_the_policy()
     for reads in CHECK_READS.values():
         assert all(name == CLOUDTRAIL or name in FIELD_OPERATIONS for name in reads)
     policy = set(audit_actions())
+    # Organization checks read what `rootguard permissions --org` adds (AssumeRoot, Organizations, features).
+    statements = policy_document(organization=True)["Statement"]
+    organization = {a for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
+    # Inside an AssumeRoot session the IAMAuditRootUserCredentials task policy grants the probe's IAM reads.
+    probe = ORGANIZATION_READS["org-member-root-credentials"]
+    organization |= {a for o in probe if isinstance(o, AssumeRootOperation) and o.service == "iam" for a in o.actions}
     for entry in check_catalog():
+        allowed = organization if entry.scope == "organization" else policy
         assert entry.actions, entry.check_id
-        assert set(entry.actions) <= policy, f"{entry.check_id} needs actions `rootguard permissions` lacks"
+        assert set(entry.actions) <= allowed, f"{entry.check_id} needs actions `rootguard permissions` lacks"
 
 
 def test_catalog_says_which_checks_the_skip_options_skip() -> None:
@@ -93,7 +101,10 @@ def test_checks_json_lists_every_check_in_report_order(capsys: pytest.CaptureFix
     assert main(["checks", "--format", "json"]) == 0
     document = json.loads(capsys.readouterr().out)
     assert document["schema"] == "rootguard/checks@1"
-    assert [c["check_id"] for c in document["checks"]] == [spec.check_id for spec in ALL_CHECKS]
+    assert [c["check_id"] for c in document["checks"]] == [
+        spec.check_id for spec in (*ALL_CHECKS, *ORGANIZATION_CHECKS)
+    ]
+    assert {c["scope"] for c in document["checks"] if c["check_id"].startswith("org-")} == {"organization"}
     mfa = next(c for c in document["checks"] if c["check_id"] == "root-mfa")
     assert mfa["frameworks"]["cis-aws-3.0.0"] == ["1.5"] and mfa["severity"] == "critical"
     assert "iam:GetAccountSummary" in mfa["actions"]
@@ -106,4 +117,4 @@ def test_checks_table_and_markdown(capsys: pytest.CaptureFixture[str], monkeypat
     assert "root-usage-alarm" in table and "IAM: cloudtrail:DescribeTrails" in table and "\x1b[" not in table
     assert main(["checks", "--format", "markdown"]) == 0
     markdown = capsys.readouterr().out
-    assert markdown.count("\n| `") == len(ALL_CHECKS)
+    assert markdown.count("\n| `") == len(ALL_CHECKS) + len(ORGANIZATION_CHECKS)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from rootguard.checks import ALL_CHECKS, CheckSpec
+from rootguard.checks import ALL_CHECKS, ORGANIZATION_CHECKS, CheckSpec
 from rootguard.collect.cloudtrail import REQUIRED_ACTIONS as LOOKUP_ACTIONS
 from rootguard.evidence.cloudtrail import LOGS_FOLDER
 from rootguard.model import operations as op
+from rootguard.model import organization_operations as org
 from rootguard.model.catalog import CheckEntry
 from rootguard.model.evidence import Source
 
@@ -81,10 +82,59 @@ CHECK_READS: Mapping[str, tuple[str, ...]] = {
 
 SKIP_FLAGS = {Source.CLOUDTRAIL: "--no-cloudtrail", Source.ALERTING: "--no-alerting"}
 
+_PLACEMENT = (org.LIST_ACCOUNTS, org.LIST_ROOTS, org.OUS_FOR_PARENT, org.ACCOUNTS_FOR_PARENT)
+ORGANIZATION_READS: Mapping[str, tuple[op.Operation | str, ...]] = {
+    "org-root-credentials-centralized": (org.DESCRIBE_ORGANIZATION, org.ORGANIZATIONS_FEATURES, org.LIST_ACCOUNTS),
+    "org-member-root-credentials": (
+        org.ASSUME_ROOT,
+        org.LOGIN_PROFILE,
+        org.ROOT_ACCESS_KEYS,
+        org.ROOT_ACCESS_KEY_LAST_USED,
+        org.ROOT_MFA_DEVICES,
+        org.ROOT_SIGNING_CERTIFICATES,
+        org.ROOT_ACCOUNT_SUMMARY,
+    ),
+    "org-scp-deny-root": (*_PLACEMENT, org.POLICIES_FOR_TARGET, org.DESCRIBE_POLICY),
+    "org-root-activity": (org.LIST_ACCOUNTS, CLOUDTRAIL),
+}
+"""Organization check id → the contract §5.7 files it reads (paths from the bundle's top: the organization's
+answers under ``organization/``, each member's AssumeRoot probe under ``<account>/assume-root/``), or
+``CLOUDTRAIL`` (every account's ``cloudtrail-logs/``, an organization trail's records by ``recipientAccountId``)."""
+
 
 def check_catalog() -> tuple[CheckEntry, ...]:
-    """Every registered check, in report order."""
-    return tuple(catalog_entry(spec) for spec in ALL_CHECKS)
+    """Every registered check, in report order: the single-account checks, then the organization checks."""
+    return (
+        *(catalog_entry(spec) for spec in ALL_CHECKS),
+        *(organization_entry(spec) for spec in ORGANIZATION_CHECKS),
+    )
+
+
+def organization_entry(spec: CheckSpec) -> CheckEntry:
+    reads = ORGANIZATION_READS.get(spec.check_id)
+    if reads is None:
+        raise KeyError(f"{spec.check_id}: declare the evidence it reads in app/catalog.py ORGANIZATION_READS")
+    files: list[str] = []
+    actions: set[str] = set()
+    for read in reads:
+        if isinstance(read, str):
+            files.append(f"<account>/{LOGS_FOLDER}/…")
+            actions |= set(LOOKUP_ACTIONS)
+            continue
+        resource = "<name>" if read.resource_option else None
+        place = "<account>" if isinstance(read, org.AssumeRootOperation) else org.ORGANIZATION_FOLDER
+        files.append(read.path(place, resource=resource).replace("%3C", "<").replace("%3E", ">"))
+        actions |= set(read.actions)
+    return CheckEntry(
+        check_id=spec.check_id,
+        title=spec.title,
+        severity=spec.severity,
+        frameworks=spec.frameworks,
+        evidence=tuple(dict.fromkeys(files)),
+        actions=tuple(sorted(actions)),
+        skipped_by=tuple(flag for source, flag in SKIP_FLAGS.items() if source in spec.needs),
+        scope="organization",
+    )
 
 
 def catalog_entry(spec: CheckSpec) -> CheckEntry:

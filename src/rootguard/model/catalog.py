@@ -21,3 +21,6 @@ class CheckEntry:
     """IAM actions a live collection of that evidence calls, sorted (``sts:GetCallerIdentity`` needs none)."""
     skipped_by: tuple[str, ...] = ()
     """Options that leave this check SKIPPED (``--no-cloudtrail`` …), when it needs what they leave out."""
+    scope: str = "account"
+    """``account``: every audit runs it, on each account's folder; ``organization``: only organization audits
+    (contract §5.7), and its ``evidence`` paths start at the bundle's top."""

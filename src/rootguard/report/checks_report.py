@@ -34,6 +34,7 @@ def _entry(entry: CheckEntry) -> dict[str, Any]:
         "evidence": list(entry.evidence),
         "actions": list(entry.actions),
         "skipped_by": list(entry.skipped_by),
+        "scope": entry.scope,
     }
 
 
@@ -45,7 +46,7 @@ def render_checks_markdown(entries: Sequence[CheckEntry]) -> str:
     for entry in entries:
         cells = [
             f"`{entry.check_id}`",
-            _escape(entry.title),
+            _escape(entry.title) + (" (organization audits only)" if entry.scope == "organization" else ""),
             *(_cis(entry, framework) for framework in CIS),
             entry.severity.value,
             ", ".join(f"`{path}`" for path in entry.evidence),
