@@ -23,6 +23,7 @@ from rootguard.model.operations import (
     EVENT_SELECTORS,
     GUARDDUTY_DETECTOR,
     GUARDDUTY_DETECTORS,
+    LIST_FUNCTIONS,
     METRIC_FILTERS,
     RULE_TARGETS,
     TOPIC_SUBSCRIPTIONS,
@@ -262,6 +263,7 @@ def alerting(builder: AccountBuilder | None = None, regions: tuple[str, ...] = R
         put(b, GUARDDUTY_DETECTORS, region, {"DetectorIds": []})
         put(b, CONFIG_RULES, region, {"ConfigRules": []})
         put(b, CONFIG_COMPLIANCE, region, {"ComplianceByConfigRules": []})
+        put(b, LIST_FUNCTIONS, region, {"Functions": []})
     put(b, TRAIL_STATUS, HOME, trail_status(), TRAIL)
     put(b, EVENT_SELECTORS, HOME, basic_selectors(), TRAIL)
     put(b, METRIC_FILTERS, HOME, {"metricFilters": [metric_filter()]})
