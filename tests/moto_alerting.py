@@ -69,6 +69,7 @@ DENIED_CODES = {
     "config": "AccessDeniedException",
     "cloudwatch": "AccessDenied",
     "sns": "AuthorizationError",
+    "awslambda": "AccessDeniedException",
 }
 """What each alerting service answers when IAM refuses the call."""
 

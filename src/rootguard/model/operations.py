@@ -160,7 +160,7 @@ DEAD_LETTER_DEPTH = Operation(
     "sqs",
     "get-queue-attributes",
     ("sqs:GetQueueAttributes",),
-    "--attribute-names ApproximateNumberOfMessagesVisible --queue-url",
+    "--attribute-names ApproximateNumberOfMessages --queue-url",
 )
 """``resource``: the queue name; ``argument``: its URL."""
 

@@ -4,7 +4,8 @@ The watcher is the Lambda function whose handler is rootguard's (``WATCHER_HANDL
 set it, whatever the stack or name prefix, and ``list-functions`` prints it without a tag lookup.
 Its health is the ``AWS/Lambda`` ``Errors`` metric (``get-metric-statistics``, Sum) and the depth of
 the dead-letter queue its ``DeadLetterConfig`` names (``get-queue-attributes``,
-ApproximateNumberOfMessagesVisible). Field meanings: FunctionConfiguration
+ApproximateNumberOfMessages: the messages available to receive, what the CloudWatch metric
+ApproximateNumberOfMessagesVisible counts). Field meanings: FunctionConfiguration
 (https://docs.aws.amazon.com/lambda/latest/api/API_FunctionConfiguration.html), Datapoint
 (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Datapoint.html),
 GetQueueAttributes (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueAttributes.html).
@@ -23,7 +24,7 @@ from rootguard.model.timestamps import parse_timestamp
 
 WATCHER_HANDLER = "rootguard.watch.handler.handler"
 """The handler both watcher templates give the function: how rootguard finds its watcher."""
-DEPTH_ATTRIBUTE = "ApproximateNumberOfMessagesVisible"
+DEPTH_ATTRIBUTE = "ApproximateNumberOfMessages"
 LISTED_FIELDS = ("FunctionName", "FunctionArn", "Handler", "DeadLetterConfig")
 """What the collector keeps of a watcher function's configuration; the rest (its environment
 variables among them) is never stored."""
@@ -113,7 +114,7 @@ def error_datapoints_from_document(document: Any) -> tuple[Datapoint, ...]:
 
 
 def queue_depth_from_document(document: Any) -> int:
-    """From ``aws sqs get-queue-attributes --attribute-names ApproximateNumberOfMessagesVisible --output json``."""
+    """From ``aws sqs get-queue-attributes --attribute-names ApproximateNumberOfMessages --output json``."""
     attributes = document.get("Attributes") if isinstance(document, dict) else None
     value = attributes.get(DEPTH_ATTRIBUTE) if isinstance(attributes, dict) else None
     if not isinstance(value, str) or not value.isdigit():
