@@ -2,7 +2,8 @@
 
 CIS 4.3's chain (a logging multi-Region trail → CloudWatch Logs → a metric filter → an alarm with
 actions → an SNS topic with a subscriber) and the other alerting paths (EventBridge rules and their
-targets, GuardDuty detectors, the AWS Config root rules). Each answer is stored exactly as
+targets, GuardDuty detectors, the AWS Config root rules), and whether rootguard's deployed watcher is
+failing (``collect/watcher_health``). Each answer is stored exactly as
 ``aws <service> <operation> --output json`` prints it (``rootguard.collect.aws.call``/``paginate``).
 
 Collection runs in two rounds. First every Region on its own (what is listed there); then what those
