@@ -92,7 +92,8 @@ def test_a_failure_stands_even_when_other_evidence_is_missing() -> None:
     put(builder, LIST_FUNCTIONS, OTHER, DENIED)
     outcome = verdict(builder)
     assert outcome.status is Status.FAIL
-    assert outcome.evidence["gaps"] and "lambda:ListFunctions" in outcome.evidence["gaps"][0]
+    assert "lambda:ListFunctions" in outcome.evidence["gaps"][0]["fix"]
+    assert f"Also unread: {ACCOUNT}/{OTHER}/lambda/list-functions.json." in outcome.message
 
 
 def test_no_watcher_anywhere_is_not_applicable_with_the_hint() -> None:

@@ -64,14 +64,17 @@ def root_watcher_health(account: AccountEvidence, ctx: EvaluationContext) -> Out
                 healthy.append(f"{where} ({notes})")
     window = f"in the 24 hours before {format_timestamp(until)}"
     if failures:
-        also = " Some evidence is also missing; see the gaps." if gaps else ""
+        also = f" Also unread: {'; '.join(dict.fromkeys(g.source for g in gaps))}." if gaps else ""
         return failed(
             f"The root watcher is failing, so root use may not have reached anyone. {'; '.join(failures)} "
             f"({window}). Read the function's log group /aws/lambda/<function> for the cause and fix it, then read "
             f"or redrive the dead-letter queue (its messages are unreported root events) and run "
             f"`rootguard watch --test`.{also}",
             failing=failures,
-            gaps=[gap.explain() for gap in gaps],
+            gaps=[
+                {"source": g.source, "kind": g.kind.value, "code": g.code, "reason": g.reason, "fix": g.fix}
+                for g in dict.fromkeys(gaps)
+            ],
         )
     if gaps:
         return errored("Whether the root watcher is failing cannot be told.", *dict.fromkeys(gaps))
