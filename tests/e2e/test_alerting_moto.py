@@ -125,7 +125,7 @@ def test_a_denied_region_is_recorded_and_the_rest_is_collected(chained: tuple[Mo
         server.alerting.denied.clear()
 
     assert result.returncode == 3, result.stderr  # contract §2: the bundle is written, some evidence failed
-    assert "failed (denied 7)" in result.stderr
+    assert "failed (denied 8)" in result.stderr  # the 8 Region-level files of eu-west-1
     assert regional(written(out)) == alerting_files(chain)
     for path in regional(written(out)):
         document = json.loads((out / path).read_text())
