@@ -67,8 +67,8 @@ def root_watcher_health(account: AccountEvidence, ctx: EvaluationContext) -> Out
         also = f" Also unread: {'; '.join(dict.fromkeys(g.source for g in gaps))}." if gaps else ""
         return failed(
             f"The root watcher is failing, so root use may not have reached anyone. {'; '.join(failures)} "
-            f"({window}). Read the function's log group /aws/lambda/<function> for the cause and fix it, then read "
-            f"or redrive the dead-letter queue (its messages are unreported root events) and run "
+            f"({window}). Read each function's log group (/aws/lambda/<function name>) for the cause and fix it, "
+            f"then read or redrive the dead-letter queue (its messages are unreported root events) and run "
             f"`rootguard watch --test`.{also}",
             failing=failures,
             gaps=[
@@ -84,7 +84,7 @@ def root_watcher_health(account: AccountEvidence, ctx: EvaluationContext) -> Out
             "function runs rootguard's handler). To have root use reach a person within a minute, already "
             "explained: `rootguard remediate --watch`."
         )
-    return passed(f"The root watcher had no error and an empty dead-letter queue {window}: {'; '.join(healthy)}.")
+    return passed(f"The root watcher did not fail {window}: {'; '.join(healthy)}.")
 
 
 def _listing(alerting: AccountAlerting, region: str) -> RegionWatchers:
