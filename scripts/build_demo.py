@@ -18,6 +18,7 @@ from demo_alerting import demo_alerting
 from demo_cloudtrail import demo_cloudtrail
 from demo_iam_admin import demo_iam_admin
 from demo_iam_hygiene import demo_config, user_rows
+from demo_watcher import demo_watcher
 
 from rootguard.evidence.bundle import write_bundle
 from rootguard.evidence.store import error_document
@@ -171,7 +172,7 @@ def sandbox() -> dict[str, object]:
 def main() -> None:
     if OUT.exists():
         shutil.rmtree(OUT)
-    documents = {**prod(), **sandbox(), **demo_cloudtrail(), **demo_alerting(), **demo_iam_admin()}
+    documents = {**prod(), **sandbox(), **demo_cloudtrail(), **demo_alerting(), **demo_iam_admin(), **demo_watcher()}
     write_bundle(OUT, documents, (PROD, SANDBOX), COLLECTED_AT)
     (OUT.parent / "rootguard.toml").write_text(demo_config())
 

@@ -18,17 +18,21 @@ from rootguard.model.operations import (
     ALARMS,
     CONFIG_COMPLIANCE,
     CONFIG_RULES,
+    DEAD_LETTER_DEPTH,
     DESCRIBE_TRAILS,
     EVENT_RULES,
     EVENT_SELECTORS,
     GUARDDUTY_DETECTOR,
     GUARDDUTY_DETECTORS,
+    LIST_FUNCTIONS,
     METRIC_FILTERS,
     RULE_TARGETS,
     TOPIC_SUBSCRIPTIONS,
     TRAIL_STATUS,
+    WATCHER_ERRORS,
     Operation,
 )
+from rootguard.model.watcher_health import WATCHER_HANDLER
 
 HOME = "us-east-1"
 OTHER = "eu-west-1"
@@ -39,6 +43,7 @@ TOPIC_NAME = "root-alerts"
 METRIC, NAMESPACE = "RootAccountUsage", "CISBenchmark"
 
 
+WATCHER, WATCHER_QUEUE = "rootguard-watch-root-watcher", "rootguard-watch-DeadLetterQueue-ABC"
 GARBAGE = {"unexpected": "shape"}
 """A document that is valid JSON but not the operation's output: parsers must call it malformed."""
 
@@ -262,6 +267,7 @@ def alerting(builder: AccountBuilder | None = None, regions: tuple[str, ...] = R
         put(b, GUARDDUTY_DETECTORS, region, {"DetectorIds": []})
         put(b, CONFIG_RULES, region, {"ConfigRules": []})
         put(b, CONFIG_COMPLIANCE, region, {"ComplianceByConfigRules": []})
+        put(b, LIST_FUNCTIONS, region, {"Functions": []})
     put(b, TRAIL_STATUS, HOME, trail_status(), TRAIL)
     put(b, EVENT_SELECTORS, HOME, basic_selectors(), TRAIL)
     put(b, METRIC_FILTERS, HOME, {"metricFilters": [metric_filter()]})
@@ -269,7 +275,28 @@ def alerting(builder: AccountBuilder | None = None, regions: tuple[str, ...] = R
     put(b, TOPIC_SUBSCRIPTIONS, HOME, {"Subscriptions": [subscription()]}, TOPIC_NAME)
     put(b, CONFIG_RULES, HOME, {"ConfigRules": [config_rule(i) for i in CONFIG_IDS]})
     put(b, CONFIG_COMPLIANCE, HOME, compliance())
-    return b
+    return healthy_watcher(b)
+
+
+def watcher_function(region: str = HOME, queue: str | None = WATCHER_QUEUE, **extra: Any) -> dict[str, Any]:
+    """One ``list-functions`` entry: rootguard's watcher (its handler) with an SQS dead-letter queue."""
+    found: dict[str, Any] = {
+        "FunctionName": WATCHER,
+        "FunctionArn": f"arn:aws:lambda:{region}:{ACCOUNT}:function:{WATCHER}",
+        "Handler": WATCHER_HANDLER,
+        **extra,
+    }
+    if queue is not None:
+        found["DeadLetterConfig"] = {"TargetArn": f"arn:aws:sqs:{region}:{ACCOUNT}:{queue}"}
+    return found
+
+
+def healthy_watcher(builder: AccountBuilder, region: str = HOME) -> AccountBuilder:
+    """rootguard's watcher deployed in ``region``: no error in 24 hours, an empty dead-letter queue."""
+    put(builder, LIST_FUNCTIONS, region, {"Functions": [watcher_function(region)]})
+    put(builder, WATCHER_ERRORS, region, {"Label": "Errors", "Datapoints": []}, WATCHER)
+    put(builder, DEAD_LETTER_DEPTH, region, {"Attributes": {"ApproximateNumberOfMessages": "0"}}, WATCHER_QUEUE)
+    return builder
 
 
 def no_alerting(builder: AccountBuilder) -> AccountBuilder:

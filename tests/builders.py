@@ -36,6 +36,7 @@ CHECK_IDS = (
     "root-signing-certs",
     "root-usage-alarm",
     "root-alerting",
+    "root-watcher-health",
     "root-config-rules",
     "break-glass",
     "admin-principals",

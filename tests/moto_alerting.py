@@ -20,6 +20,8 @@ What stock moto 5.2.5 lacks, patched by ``install_alerting`` (undone with its ``
 - **Logs DescribeMetricFilters never pages and echoes the nextToken it is sent** (a client that
   follows it loops forever): with ``AlertingState.page_size`` set, filters are served in pages of
   that size with a real token, as AWS pages them.
+- **Lambda drops a function's ``DeadLetterConfig``**: kept from CreateFunction and listed by
+  ListFunctions, as AWS lists it (``deploy_watcher`` relies on it).
 - **Access denied**: moto allows everything. ``AlertingState.denied`` Regions answer every call of
   the alerting services with the code the real service uses for an IAM refusal.
 """
@@ -27,15 +29,18 @@ What stock moto 5.2.5 lacks, patched by ``install_alerting`` (undone with its ``
 from __future__ import annotations
 
 import base64
+import io
 import json
 import warnings
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from moto.awslambda.models import LambdaFunction
 from moto.cloudtrail.models import cloudtrail_backends
 from moto.cloudtrail.responses import CloudTrailResponse
 from moto.config.models import config_backends
@@ -44,6 +49,8 @@ from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult, BaseResponse
 from moto.logs.responses import LogsResponse
 from moto.sns.responses import SNSResponse
+
+from rootguard.model.watcher_health import WATCHER_HANDLER
 
 ACCOUNT_ID = "123456789012"
 CIS_PATTERN = (
@@ -69,6 +76,7 @@ DENIED_CODES = {
     "config": "AccessDeniedException",
     "cloudwatch": "AccessDenied",
     "sns": "AuthorizationError",
+    "awslambda": "AccessDeniedException",
 }
 """What each alerting service answers when IAM refuses the call."""
 
@@ -99,6 +107,7 @@ def install_alerting(patches: pytest.MonkeyPatch, state: AlertingState) -> None:
     _install_delivery_time(patches)
     _install_filter_pages(patches, state)
     _install_denial(patches, state)
+    _keep_dead_letter_config(patches)
 
 
 @contextmanager
@@ -409,3 +418,70 @@ BREAKS: dict[str, Callable[[ClientFactory, Chain], None]] = {
     "no-subscription": no_subscription,
 }
 """Each way to break one link through the API (``unconfirm_subscription`` needs the state instead)."""
+
+
+# --- rootguard's deployed watcher (root-watcher-health) --------------------------------------------
+
+WATCHER, WATCHER_QUEUE = "rootguard-watch-root-watcher", "rootguard-watch-dead-letters"
+
+
+def _keep_dead_letter_config(patches: pytest.MonkeyPatch) -> None:
+    created, configuration = LambdaFunction.__init__, LambdaFunction.get_configuration
+
+    def init(self: LambdaFunction, account_id: str, spec: dict[str, Any], *args: Any, **kwargs: Any) -> None:
+        created(self, account_id, spec, *args, **kwargs)
+        self.__dict__["dead_letter_config"] = spec.get("DeadLetterConfig")
+
+    def get_configuration(self: LambdaFunction, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        found = configuration(self, *args, **kwargs)
+        if self.__dict__.get("dead_letter_config"):
+            found["DeadLetterConfig"] = self.__dict__["dead_letter_config"]
+        return found
+
+    patches.setattr(LambdaFunction, "__init__", init)
+    patches.setattr(LambdaFunction, "get_configuration", get_configuration)
+
+
+def _watcher_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("rootguard/watch/handler.py", "def handler(event, context):\n    return None\n")
+    return buffer.getvalue()
+
+
+def deploy_watcher(
+    client: ClientFactory, region: str = "us-east-1", *, errors: float = 0, dead_letters: int = 0, now: datetime
+) -> None:
+    """rootguard's watcher as the templates deploy it (its handler, an SQS dead-letter queue), beside an
+    unrelated function with a secret in its environment; ``errors`` published as Lambda would, 2 hours
+    before ``now``, and ``dead_letters`` messages waiting in the queue."""
+    statement = {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    role = client("iam", region).create_role(
+        RoleName=f"rootguard-watcher-{region}",
+        AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [statement]}),
+    )["Role"]["Arn"]
+    sqs = client("sqs", region)
+    url = sqs.create_queue(QueueName=WATCHER_QUEUE)["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    functions = client("lambda", region)
+    common: dict[str, Any] = {"Runtime": "python3.12", "Role": role, "Code": {"ZipFile": _watcher_zip()}}
+    functions.create_function(
+        FunctionName=WATCHER, Handler=WATCHER_HANDLER, DeadLetterConfig={"TargetArn": queue_arn}, **common
+    )
+    functions.create_function(
+        FunctionName="orders-api",
+        Handler="app.handler",
+        Environment={"Variables": {"DB_PASSWORD": "hunter2"}},
+        **common,
+    )
+    for _ in range(dead_letters):
+        sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"source": "aws.signin"}))
+    if errors:
+        datum = {
+            "MetricName": "Errors",
+            "Dimensions": [{"Name": "FunctionName", "Value": WATCHER}],
+            "Timestamp": now - timedelta(hours=2),
+            "Value": errors,
+            "Unit": "Count",
+        }
+        client("cloudwatch", region).put_metric_data(Namespace="AWS/Lambda", MetricData=[datum])

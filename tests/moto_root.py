@@ -56,7 +56,7 @@ from moto.iam.responses import IamResponse
 from moto.server import ThreadedMotoServer
 
 from builders import CHECK_IDS
-from moto_alerting import ROOT_RULES, AlertingState, Chain, build_chain, install_alerting
+from moto_alerting import ROOT_RULES, AlertingState, Chain, build_chain, deploy_watcher, install_alerting
 from moto_simulator import install_simulator
 
 ACCOUNT_ID = "123456789012"
@@ -67,8 +67,12 @@ DECOY_USER = "rootops"
 """An IAM user whose name starts with "root" and who has a virtual MFA device of their own."""
 REGION = "us-east-1"
 
-NO_ALERTING = dict.fromkeys(("root-usage-alarm", "root-alerting", "root-config-rules"), "FAIL")
-"""No trail, alarm, rule, detector or Config rule: every Region answered, and nothing tells anyone."""
+NO_ALERTING = {
+    **dict.fromkeys(("root-usage-alarm", "root-alerting", "root-config-rules"), "FAIL"),
+    "root-watcher-health": "NOT_APPLICABLE",
+}
+"""No trail, alarm, rule, detector, Config rule or rootguard watcher: every Region answered, and nothing
+tells anyone."""
 ENABLED_REGIONS = ("eu-west-1", "us-east-1")
 NOT_OPTED_IN = "ap-east-1"
 """Listed by DescribeRegions as ``not-opted-in``: rootguard must not ask it anything."""
@@ -336,7 +340,8 @@ class Scenario:
     admins: Literal["admin", "fenced", "none"] = "admin"
     """IAM administrators (``_seed_admins``): ``admin``, ``fenced`` or ``none``."""
     alerting_chain: bool = False
-    """A working CIS 4.3 chain, EventBridge rule, GuardDuty and Config rules (``moto_alerting.build_chain``)."""
+    """A working CIS 4.3 chain, EventBridge rule, GuardDuty and Config rules (``moto_alerting.build_chain``), and
+    a healthy rootguard watcher in us-east-1 (``moto_alerting.deploy_watcher``)."""
 
     @property
     def root_events(self) -> list[HistoryEvent]:
@@ -754,6 +759,7 @@ def moto_root_server(
                 _seed_admins(running, chosen.admins)
                 if chosen.alerting_chain:
                     running.chain = build_chain(running.client)
+                    deploy_watcher(running.client, now=now)  # healthy: no error, no dead letter
                     # Root has hardware MFA and no keys here: the Config root rules would say so.
                     running.alerting.compliance.update(dict.fromkeys(ROOT_RULES, "COMPLIANT"))
                 if chosen.root is not None:

@@ -43,6 +43,7 @@ REGION_FILES = (
     "guardduty/list-detectors.json",
     "configservice/describe-config-rules.json",
     "configservice/describe-compliance-by-config-rule.json",
+    "lambda/list-functions.json",
 )
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from test_cli_moto import aws_env, rootguard
 
-from moto_alerting import Chain
+from moto_alerting import WATCHER, WATCHER_QUEUE, Chain
 from moto_root import ACCOUNT_ID, ENABLED_REGIONS, NOT_OPTED_IN, MotoRoot, moto_root_server
 
 pytestmark = pytest.mark.e2e
@@ -27,6 +27,7 @@ REGION_FILES = (
     "guardduty/list-detectors.json",
     "configservice/describe-config-rules.json",
     "configservice/describe-compliance-by-config-rule.json",
+    "lambda/list-functions.json",
 )
 
 
@@ -41,6 +42,9 @@ def alerting_files(chain: Chain) -> set[str]:
         f"{home}/sns/list-subscriptions-by-topic/root-usage-sign-in-alerts.json",
         f"{home}/events/list-targets-by-rule/{chain.rule}.json",
         f"{home}/guardduty/get-detector/{chain.detector_id}.json",
+        # rootguard's watcher (moto_alerting.deploy_watcher), in us-east-1: its errors and dead letters.
+        f"{ACCOUNT_ID}/us-east-1/cloudwatch/get-metric-statistics/{WATCHER}.json",
+        f"{ACCOUNT_ID}/us-east-1/sqs/get-queue-attributes/{WATCHER_QUEUE}.json",
     }
 
 
@@ -121,7 +125,7 @@ def test_a_denied_region_is_recorded_and_the_rest_is_collected(chained: tuple[Mo
         server.alerting.denied.clear()
 
     assert result.returncode == 3, result.stderr  # contract §2: the bundle is written, some evidence failed
-    assert "failed (denied 7)" in result.stderr
+    assert "failed (denied 8)" in result.stderr  # the 8 Region-level files of eu-west-1
     assert regional(written(out)) == alerting_files(chain)
     for path in regional(written(out)):
         document = json.loads((out / path).read_text())

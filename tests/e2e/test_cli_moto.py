@@ -617,10 +617,10 @@ class TestLookup:
         assert activity["status"] == "SKIPPED", "the user's choice is not a failure to evaluate"
         assert "--no-cloudtrail was given" in activity["message"]
         assert activity["evidence"] == {"skipped": ["--no-cloudtrail was given"]}
-        for check_id in ("root-usage-alarm", "root-alerting", "root-config-rules"):
+        for check_id in ("root-usage-alarm", "root-alerting", "root-config-rules", "root-watcher-health"):
             assert findings[check_id]["status"] == "SKIPPED"
             assert "--no-alerting was given" in findings[check_id]["message"]
-        assert report["summary"]["SKIPPED"] == 4
+        assert report["summary"]["SKIPPED"] == 5
         assert report["summary"]["ERROR"] == 0
         assert findings["root-recent-use"]["status"] == "FAIL", "the other checks are unaffected"
 
@@ -641,7 +641,8 @@ class TestLookup:
         }
         replayed = findings_by_id(run_json(replay))
         assert {c: f["status"] for c, f in replayed.items() if f["status"] == "SKIPPED"} == dict.fromkeys(
-            ("root-activity", "root-usage-alarm", "root-alerting", "root-config-rules"), "SKIPPED"
+            ("root-activity", "root-usage-alarm", "root-alerting", "root-config-rules", "root-watcher-health"),
+            "SKIPPED",
         ), "the bundle remembers the choice"
 
 
@@ -847,7 +848,7 @@ def test_a_region_limited_audit_passes_nothing_that_needs_every_region(tmp_path:
     assert asked == {"us-east-1"}
     findings = findings_by_id(report)
     skipped = {k for k, f in findings.items() if f["status"] == "SKIPPED"}
-    assert skipped == {"root-activity", "root-alerting", "root-config-rules"}
+    assert skipped == {"root-activity", "root-alerting", "root-config-rules", "root-watcher-health"}
     for check_id in skipped:
         assert findings[check_id]["message"].startswith(
             "Not evaluated over every enabled Region: --regions limited the scan to us-east-1. In the Regions read: "

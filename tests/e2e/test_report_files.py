@@ -16,7 +16,7 @@ from rootguard.cli.main import main
 
 SCHEMAS = Path(__file__).parent.parent / "schemas"
 FILES = ("r.html", "r.sarif", "r.csv", "r.ocsf.json", "r.asff.json", "r.junit.xml")
-DEMO_FINDINGS = 32
+DEMO_FINDINGS = 34
 
 
 @pytest.fixture(scope="module")

@@ -84,6 +84,7 @@ CHAIN = ("describe-trails", "get-trail-status", "get-event-selectors", "describe
          "list-subscriptions-by-topic")  # fmt: skip
 OTHER_PATHS = ("list-rules", "list-targets-by-rule", "list-detectors", "get-detector")
 CONFIG = ("describe-config-rules", "describe-compliance-by-config-rule")
+WATCHER = ("list-functions", "get-metric-statistics", "get-queue-attributes")
 
 READS: dict[str, frozenset[str]] = {
     "root-recent-use": frozenset({REPORT}),
@@ -95,6 +96,7 @@ READS: dict[str, frozenset[str]] = {
     "root-usage-alarm": frozenset(CHAIN),
     "root-alerting": frozenset(CHAIN + OTHER_PATHS),
     "root-config-rules": frozenset(CONFIG),
+    "root-watcher-health": frozenset(WATCHER),
     "break-glass": frozenset({REPORT, SUMMARY, MFA_DEVICES, DETAILS}),
     "admin-principals": frozenset({REPORT, DETAILS, "list-instances"}),
     "admin-root-adjacent": frozenset({DETAILS, SIMULATIONS}),
@@ -112,6 +114,7 @@ NEEDS: dict[str, tuple[frozenset[str], ...]] = {
     "root-usage-alarm": tuple(frozenset({family}) for family in CHAIN),
     "root-alerting": tuple(frozenset({family}) for family in CHAIN),  # the good scenario's only complete path
     "root-config-rules": tuple(frozenset({family}) for family in CONFIG),
+    "root-watcher-health": (frozenset({"list-functions"}),),
     "admin-principals": (frozenset({DETAILS}),),
     "admin-root-adjacent": (frozenset({DETAILS}), frozenset({SIMULATIONS})),
     "iam-user-mfa": (frozenset({REPORT}),),

@@ -164,15 +164,15 @@ def test_the_status_filter_hides_rows(load: Any) -> None:
     counts = demo_audit().count()
     total = sum(counts.values())
     assert len(visible_statuses(page)) == total
-    page.get_by_label("PASS (16)").uncheck()
+    page.get_by_label("PASS (17)").uncheck()
     shown = visible_statuses(page)
     assert "PASS" not in shown
     assert len(shown) == total - counts[Status.PASS]
     assert page.text_content("#shown-count") == f"Showing {len(shown)} of {total} findings"
     assert not page.locator('#findings tr[data-status="PASS"]').first.is_visible()
-    page.get_by_label("FAIL (13)").uncheck()
+    page.get_by_label("FAIL (14)").uncheck()
     assert set(visible_statuses(page)) == {"ERROR", "MANUAL"}
-    page.get_by_label("PASS (16)").check()
+    page.get_by_label("PASS (17)").check()
     assert set(visible_statuses(page)) == {"ERROR", "MANUAL", "PASS"}
     loaded.assert_quiet()
 

@@ -57,6 +57,7 @@ def test_demo_json_follows_the_contract(capsys: pytest.CaptureFixture[str]) -> N
         "admin-principals": "PASS",
         "admin-root-adjacent": "FAIL",
         "iam-policies-via-groups": "FAIL",
+        "root-watcher-health": "FAIL",
         **DEMO_ALERTING,
     }
     sandbox = {f["check_id"]: f for f in report["accounts"][1]["findings"]}
@@ -86,7 +87,7 @@ def test_demo_table(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "audit", "--demo")
     assert code == 1
     assert "Account 210987654321" in out
-    assert "Summary: 16 PASS · 13 FAIL · 2 MANUAL · 1 ERROR · 0 NOT_APPLICABLE" in out
+    assert "Summary: 17 PASS · 14 FAIL · 2 MANUAL · 1 ERROR · 0 NOT_APPLICABLE" in out
     assert "Fix:" in out
     assert "\x1b[" not in out  # not a terminal: no colour codes
 
@@ -212,7 +213,7 @@ def test_python_dash_m_entry_point() -> None:
         check=False,
     )
     assert result.returncode == 1
-    assert json.loads(result.stdout)["summary"]["FAIL"] == 13
+    assert json.loads(result.stdout)["summary"]["FAIL"] == 14
     assert result.stderr == ""
 
 

@@ -123,7 +123,7 @@ def test_several_files_in_one_run_each_0600_and_table_on_stdout(
 def test_json_to_stdout_is_unchanged_by_the_new_options(capsys: pytest.CaptureFixture[str]) -> None:
     _, plain, _ = run(capsys, "audit", "--demo", "--format", "json")
     _, through_dash, _ = run(capsys, "audit", "--demo", "--format", "json", "--output", "-")
-    assert plain == through_dash and json.loads(plain)["summary"]["FAIL"] == 13
+    assert plain == through_dash and json.loads(plain)["summary"]["FAIL"] == 14
 
 
 def test_status_and_compact_need_a_table(capsys: pytest.CaptureFixture[str]) -> None:
@@ -137,8 +137,8 @@ def test_status_filters_the_table_and_says_what_it_hid(
     monkeypatch.setenv("NO_COLOR", "1")
     code, out, _ = run(capsys, "audit", "--demo", "--status", "fail,ERROR")
     assert code == 1  # the exit code is the report's, not the view's
-    assert "Summary: 16 PASS · 13 FAIL · 2 MANUAL · 1 ERROR · 0 NOT_APPLICABLE" in out
-    assert "Not shown (--status): 18 finding(s): 2 MANUAL · 16 PASS" in out
+    assert "Summary: 17 PASS · 14 FAIL · 2 MANUAL · 1 ERROR · 0 NOT_APPLICABLE" in out
+    assert "Not shown (--status): 19 finding(s): 2 MANUAL · 17 PASS" in out
     assert "│ PASS" not in out and "│ MANUAL" not in out and "│ FAIL" in out
 
 
@@ -154,7 +154,7 @@ def test_compact_is_one_line_per_finding(capsys: pytest.CaptureFixture[str], mon
     _, out, _ = run(capsys, "audit", "--demo", "--compact")
     lines = out.splitlines()
     findings = [line for line in lines if line.split(" ", 1)[0] in {"PASS", "FAIL", "ERROR", "MANUAL"}]
-    assert len(findings) == 32
+    assert len(findings) == 34
     assert findings[0].split()[:3] == ["FAIL", "critical", "root-access-keys"]
     assert all(len(line) <= 120 for line in lines)
     assert "Fix:" not in out

@@ -8,7 +8,16 @@ from datetime import timedelta
 import pytest
 
 from admin_builders import ADMIN_ACCESS, details, role, simulation, user
-from alerting_builders import HOME, TOPIC_NAME, alerting, no_alerting, put, subscription, without_chain
+from alerting_builders import (
+    HOME,
+    TOPIC_NAME,
+    WATCHER_QUEUE,
+    alerting,
+    no_alerting,
+    put,
+    subscription,
+    without_chain,
+)
 from builders import (
     ACCOUNT,
     AS_OF,
@@ -26,7 +35,14 @@ from rootguard.checks import ALL_CHECKS, EvaluationContext
 from rootguard.checks.registry import CIS_3, CIS_5, CIS_6
 from rootguard.model.break_glass import BreakGlass, Principal
 from rootguard.model.findings import Status
-from rootguard.model.operations import AUTHORIZATION_DETAILS, CONFIG_RULES, SIMULATE_PRINCIPAL, TOPIC_SUBSCRIPTIONS
+from rootguard.model.operations import (
+    AUTHORIZATION_DETAILS,
+    CONFIG_RULES,
+    DEAD_LETTER_DEPTH,
+    LIST_FUNCTIONS,
+    SIMULATE_PRINCIPAL,
+    TOPIC_SUBSCRIPTIONS,
+)
 
 CONTRACT_IDS = {
     "root-recent-use",
@@ -119,6 +135,11 @@ EXAMPLES: dict[tuple[str, Status], Callable[[], AccountBuilder]] = {
     ("root-config-rules", Status.PASS): alerting,
     ("root-config-rules", Status.FAIL): lambda: put(alerting(), CONFIG_RULES, HOME, {"ConfigRules": []}),
     ("root-config-rules", Status.ERROR): lambda: no_alerting(AccountBuilder()),
+    ("root-watcher-health", Status.PASS): alerting,
+    ("root-watcher-health", Status.FAIL): lambda: put(
+        alerting(), DEAD_LETTER_DEPTH, HOME, {"Attributes": {"ApproximateNumberOfMessages": "1"}}, WATCHER_QUEUE
+    ),
+    ("root-watcher-health", Status.ERROR): lambda: put(alerting(), LIST_FUNCTIONS, HOME, DENIED),
 }
 # The configuration an example needs besides the evidence (default: builders.context()).
 CONTEXTS: dict[tuple[str, Status], EvaluationContext] = {

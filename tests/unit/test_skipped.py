@@ -23,6 +23,7 @@ NEEDS = {
     "root-usage-alarm": {Source.ALERTING},
     "root-alerting": {Source.ALERTING, Source.REGIONS},
     "root-config-rules": {Source.ALERTING, Source.REGIONS},
+    "root-watcher-health": {Source.ALERTING, Source.REGIONS},
 }
 
 
@@ -43,19 +44,19 @@ def test_each_check_declares_the_optional_sources_it_needs() -> None:
 def test_a_left_out_source_skips_exactly_the_checks_that_need_it() -> None:
     report = evaluate(_evidence(alerting="--no-alerting was given"), context())
     statuses = {f.check_id: f for f in report.accounts[0].findings}
-    for check_id in ("root-usage-alarm", "root-alerting", "root-config-rules"):
+    for check_id in ("root-usage-alarm", "root-alerting", "root-config-rules", "root-watcher-health"):
         finding = statuses[check_id]
         assert finding.status is Status.SKIPPED
         assert finding.message.startswith("Not evaluated: --no-alerting was given.")
         assert "needs the alerting evidence" in finding.message
     assert statuses["root-activity"].status is not Status.SKIPPED
-    assert sum(f.status is Status.SKIPPED for f in statuses.values()) == 3
+    assert sum(f.status is Status.SKIPPED for f in statuses.values()) == 4
 
 
 def test_skipped_never_changes_the_exit_code() -> None:
     full = evaluate(_evidence(), context())
     skipped = evaluate(_evidence(cloudtrail="--no-cloudtrail was given", alerting="--no-alerting was given"), context())
-    assert skipped.count()[Status.SKIPPED] == 4
+    assert skipped.count()[Status.SKIPPED] == 5
     assert skipped.count()[Status.ERROR] <= full.count()[Status.ERROR]
     clean = replace(
         skipped,
@@ -78,7 +79,7 @@ def test_a_bundle_remembers_what_was_left_out(tmp_path: Path) -> None:
     report = audit_bundle(bundle, Settings())
     statuses = {f.check_id: f.status for f in report.accounts[0].findings}
     assert {c for c, s in statuses.items() if s is Status.SKIPPED} == {
-        "root-usage-alarm", "root-alerting", "root-config-rules"
+        "root-usage-alarm", "root-alerting", "root-config-rules", "root-watcher-health"
     }  # fmt: skip
 
 

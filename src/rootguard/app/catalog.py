@@ -45,6 +45,7 @@ FIELD_OPERATIONS: Mapping[str, tuple[op.Operation, ...]] = {
     "alerting.detectors": (op.GUARDDUTY_DETECTORS, op.GUARDDUTY_DETECTOR),
     "alerting.config_rules": (op.CONFIG_RULES,),
     "alerting.config_compliance": (op.CONFIG_COMPLIANCE,),
+    "alerting.watchers": op.WATCHER_OPERATIONS,
 }
 """Evidence fields → the operations whose files fill them."""
 
@@ -69,6 +70,7 @@ CHECK_READS: Mapping[str, tuple[str, ...]] = {
     "root-signing-certs": _ROOT,
     "root-usage-alarm": _USAGE_ALARM,
     "root-alerting": (*_USAGE_ALARM, "alerting.rules", "alerting.targets", "alerting.detectors"),
+    "root-watcher-health": ("alerting.watchers",),
     "root-config-rules": ("alerting.config_rules", "alerting.config_compliance"),
     "break-glass": ("credential_report", "authorization"),
     "admin-principals": ("credential_report", "authorization", "identity_center"),

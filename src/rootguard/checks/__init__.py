@@ -22,6 +22,7 @@ from rootguard.checks.root_usage import root_recent_use
 from rootguard.checks.root_usage_alarm import root_usage_alarm
 from rootguard.checks.user_credentials import iam_key_rotation, iam_unused_credentials
 from rootguard.checks.user_mfa import iam_user_mfa
+from rootguard.checks.watcher_health import root_watcher_health
 
 ALL_CHECKS: tuple[CheckSpec, ...] = (
     root_recent_use,
@@ -32,6 +33,7 @@ ALL_CHECKS: tuple[CheckSpec, ...] = (
     root_signing_certs,
     root_usage_alarm,
     root_alerting,
+    root_watcher_health,
     root_config_rules,
     break_glass,
     admin_principals,

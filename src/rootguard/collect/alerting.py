@@ -2,7 +2,8 @@
 
 CIS 4.3's chain (a logging multi-Region trail → CloudWatch Logs → a metric filter → an alarm with
 actions → an SNS topic with a subscriber) and the other alerting paths (EventBridge rules and their
-targets, GuardDuty detectors, the AWS Config root rules). Each answer is stored exactly as
+targets, GuardDuty detectors, the AWS Config root rules), and whether rootguard's deployed watcher is
+failing (``collect/watcher_health``). Each answer is stored exactly as
 ``aws <service> <operation> --output json`` prints it (``rootguard.collect.aws.call``/``paginate``).
 
 Collection runs in two rounds. First every Region on its own (what is listed there); then what those
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from rootguard.collect.aws import Aws, ErrorDocument, call, paginate, restated
 from rootguard.collect.cloudtrail import RegionListing, enabled_regions
+from rootguard.collect.watcher_health import watcher_documents
 from rootguard.model.operations import (
     ALARMS,
     CONFIG_COMPLIANCE,
@@ -32,6 +34,7 @@ from rootguard.model.operations import (
     EVENT_SELECTORS,
     GUARDDUTY_DETECTOR,
     GUARDDUTY_DETECTORS,
+    LIST_FUNCTIONS,
     METRIC_FILTERS,
     RULE_TARGETS,
     TOPIC_SUBSCRIPTIONS,
@@ -46,8 +49,10 @@ if TYPE_CHECKING:
     from mypy_boto3_ec2.client import EC2Client
     from mypy_boto3_events.client import EventBridgeClient
     from mypy_boto3_guardduty.client import GuardDutyClient
+    from mypy_boto3_lambda.client import LambdaClient
     from mypy_boto3_logs.client import CloudWatchLogsClient
     from mypy_boto3_sns.client import SNSClient
+    from mypy_boto3_sqs.client import SQSClient
 
 Progress = Callable[[str], None]
 
@@ -59,6 +64,7 @@ REGION_OPERATIONS = (
     GUARDDUTY_DETECTORS,
     CONFIG_RULES,
     CONFIG_COMPLIANCE,
+    LIST_FUNCTIONS,
 )
 """One file per Region each; the other alerting operations hang off what these list."""
 
@@ -122,11 +128,20 @@ class Clients:
     def guardduty(self, region: str) -> GuardDutyClient:
         return self._get("guardduty", region, self._aws.guardduty)
 
+    def lambda_(self, region: str) -> LambdaClient:
+        return self._get("lambda", region, self._aws.lambda_)
+
     def logs(self, region: str) -> CloudWatchLogsClient:
         return self._get("logs", region, self._aws.logs)
 
     def sns(self, region: str) -> SNSClient:
         return self._get("sns", region, self._aws.sns)
+
+    def sqs(self, region: str) -> SQSClient:
+        return self._get("sqs", region, self._sqs)
+
+    def _sqs(self, region: str, *, max_pool_connections: int) -> SQSClient:
+        return cast("SQSClient", self._aws.client("sqs", region, max_pool_connections=max_pool_connections))
 
 
 def region_documents(clients: Clients, account_id: str, region: str) -> dict[str, Any]:
@@ -153,6 +168,9 @@ def region_documents(clients: Clients, account_id: str, region: str) -> dict[str
         documents[GUARDDUTY_DETECTOR.path(account_id, region, detector)] = call(
             guardduty.get_detector, regional=True, DetectorId=detector
         )
+    documents.update(
+        watcher_documents(clients.lambda_(region), clients.cloudwatch(region), clients.sqs, account_id, region)
+    )
     return documents
 
 

@@ -86,6 +86,7 @@ if TYPE_CHECKING:
     from mypy_boto3_events.client import EventBridgeClient
     from mypy_boto3_guardduty.client import GuardDutyClient
     from mypy_boto3_iam.client import IAMClient
+    from mypy_boto3_lambda.client import LambdaClient
     from mypy_boto3_logs.client import CloudWatchLogsClient
     from mypy_boto3_organizations.client import OrganizationsClient
     from mypy_boto3_s3.client import S3Client
@@ -319,6 +320,9 @@ class Aws:
 
     def iam(self, region: str | None = None, *, max_pool_connections: int | None = None) -> IAMClient:
         return cast("IAMClient", self.client("iam", region, max_pool_connections=max_pool_connections))
+
+    def lambda_(self, region: str | None = None, *, max_pool_connections: int | None = None) -> LambdaClient:
+        return cast("LambdaClient", self.client("lambda", region, max_pool_connections=max_pool_connections))
 
     def logs(self, region: str | None = None, *, max_pool_connections: int | None = None) -> CloudWatchLogsClient:
         return cast("CloudWatchLogsClient", self.client("logs", region, max_pool_connections=max_pool_connections))

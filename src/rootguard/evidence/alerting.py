@@ -2,7 +2,8 @@
 
 Listings come first (trails, alarms, rules, detectors); the per-resource files are read for what the
 listings name: a trail's status and selectors in its home Region, each SNS topic an alarm or a rule
-notifies (in the topic's own account and Region), each rule's targets, each detector.
+notifies (in the topic's own account and Region), each rule's targets, each detector; and the
+deployed root watcher's health (``evidence/watcher_health``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any, TypeVar
 
 from rootguard.evidence import store as parsing
 from rootguard.evidence.store import DocumentStore
+from rootguard.evidence.watcher_health import load_watchers
 from rootguard.model.alerting import AccountAlerting, AlertingEvidence, RegionAlerting
 from rootguard.model.alerting_metrics import (
     alarms_from_document,
@@ -82,6 +84,7 @@ def share_alerting(accounts: Sequence[AccountEvidence]) -> tuple[AccountEvidence
 
 
 def load_account(store: DocumentStore, account_id: str, regions: Iterable[str]) -> AccountAlerting:
+    regions = tuple(regions)
     per_region = {region: _region(store, account_id, region) for region in regions}
     trails: dict[str, Trail] = {}
     for data in per_region.values():
@@ -94,6 +97,7 @@ def load_account(store: DocumentStore, account_id: str, regions: Iterable[str]) 
         trail_status={t.arn: _status(store, account_id, t) for t in trails.values()},
         event_selectors={t.arn: _selectors(store, account_id, t) for t in trails.values()},
         subscriptions={arn: _subscriptions(store, arn) for arn in sorted(_topics(per_region.values()))},
+        watchers=load_watchers(store, account_id, regions),
     )
 
 

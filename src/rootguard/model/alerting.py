@@ -14,6 +14,7 @@ from rootguard.model.alerting_metrics import MetricAlarm, MetricFilter, Subscrip
 from rootguard.model.alerting_routing import ConfigRule, Detector, EventRule, RuleTarget
 from rootguard.model.alerting_trails import EventSelectors, Trail, TrailStatus
 from rootguard.model.gaps import Gap
+from rootguard.model.watcher_health import RegionWatchers
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class AccountAlerting:
     """Trail ARN → ``get-event-selectors`` read in the trail's home Region."""
     subscriptions: Mapping[str, tuple[Subscription, ...] | Gap] = field(default_factory=dict)
     """Topic ARN → its subscriptions, for every SNS topic an alarm or a rule of this account notifies."""
+    watchers: Mapping[str, RegionWatchers] = field(default_factory=dict)
+    """Region → rootguard's deployed watcher there and its health; a Region missing here was not read."""
 
 
 @dataclass(frozen=True)

@@ -144,6 +144,28 @@ CONFIG_COMPLIANCE = Operation(
     "configservice", "describe-compliance-by-config-rule", ("config:DescribeComplianceByConfigRule",)
 )
 
+# The deployed root watcher (``rootguard remediate --watch``) and its health, per Region: the Lambda
+# functions running rootguard's handler, each one's Errors metric over the last 24 hours (one file per
+# function) and the depth of its dead-letter queue (one file per queue).
+LIST_FUNCTIONS = Operation("lambda", "list-functions", ("lambda:ListFunctions",))
+WATCHER_ERRORS = Operation(
+    "cloudwatch",
+    "get-metric-statistics",
+    ("cloudwatch:GetMetricStatistics",),
+    "--namespace AWS/Lambda --metric-name Errors --statistics Sum --period 3600 "
+    "--start-time <24 hours before> --end-time <now> --dimensions",
+)
+"""``resource``: the function name; ``argument``: ``Name=FunctionName,Value=<name>``."""
+DEAD_LETTER_DEPTH = Operation(
+    "sqs",
+    "get-queue-attributes",
+    ("sqs:GetQueueAttributes",),
+    "--attribute-names ApproximateNumberOfMessages --queue-url",
+)
+"""``resource``: the queue name; ``argument``: its URL."""
+
+WATCHER_OPERATIONS = (LIST_FUNCTIONS, WATCHER_ERRORS, DEAD_LETTER_DEPTH)
+
 ALERTING_OPERATIONS = (
     DESCRIBE_TRAILS,
     TRAIL_STATUS,
@@ -157,6 +179,7 @@ ALERTING_OPERATIONS = (
     GUARDDUTY_DETECTOR,
     CONFIG_RULES,
     CONFIG_COMPLIANCE,
+    *WATCHER_OPERATIONS,
 )
 
 OPERATIONS: tuple[Operation, ...] = (
