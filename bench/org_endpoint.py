@@ -10,8 +10,9 @@ dictionary look-up:
   form body's ``Action`` (query protocol), the account from the access key: ``testing`` is the
   management account; AssumeRoot and AssumeRole hand out keys that spell the member's id;
 - an AssumeRoot session may call only ``IAMAuditRootUserCredentials``' actions (AccessDenied otherwise);
-- every call waits ``--latency`` seconds (default 0.05); AssumeRoot above ``--rate`` calls in any one-second
-  window answers ``ThrottlingException`` (AWS rate-limits it without saying how much);
+- every call waits ``--latency`` seconds (default 0.05); AssumeRoot above ``--rate`` calls per second (a
+  token bucket holding one second of calls) answers ``ThrottlingException`` (AWS rate-limits it without
+  saying how much);
 - it counts calls per account and throttled calls; ``GET /__bench/stats`` returns them with the process's
   own CPU seconds, ``POST /__bench/reset`` zeroes the counters.
 
@@ -31,7 +32,7 @@ import resource
 import sys
 import threading
 import time
-from collections import Counter, deque
+from collections import Counter
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -69,23 +70,27 @@ ID_PARAMETER = {"ListOrganizationalUnitsForParent": "ParentId", "ListAccountsFor
 
 
 class RateLimit:
-    """At most ``per_second`` calls in any one-second window; ``None``: unlimited."""
+    """A token bucket: ``per_second`` tokens a second, at most ``per_second`` held (a second of burst), the
+    way AWS describes its API throttling (EC2's request throttling: a bucket size and a refill rate).
+    ``None``: unlimited. (The moto server's limit is a strict sliding window: a client spacing its calls at
+    exactly the same rate sees about half of them throttled by arrival jitter.)"""
 
     def __init__(self, per_second: float | None) -> None:
         self.per_second = per_second
-        self._recent: deque[float] = deque()
+        self._tokens = per_second or 0.0
+        self._last = time.monotonic()
         self._lock = threading.Lock()
 
     def allow(self) -> bool:
         if self.per_second is None:
             return True
-        now = time.monotonic()
         with self._lock:
-            while self._recent and now - self._recent[0] >= 1.0:
-                self._recent.popleft()
-            if len(self._recent) >= self.per_second:
+            now = time.monotonic()
+            self._tokens = min(self.per_second, self._tokens + (now - self._last) * self.per_second)
+            self._last = now
+            if self._tokens < 1.0:
                 return False
-            self._recent.append(now)
+            self._tokens -= 1.0
             return True
 
 
