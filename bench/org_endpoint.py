@@ -202,6 +202,10 @@ def _unknown(service: str, action: str) -> Reply:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: botocore reuses its pooled connections
+    # Headers and body leave in one write (handle_one_request flushes): written apart, Nagle's algorithm
+    # holds the body until the client's delayed ACK, up to 40 ms more per call.
+    wbufsize = -1
+    disable_nagle_algorithm = True
     endpoint: Endpoint
 
     def do_POST(self) -> None:
