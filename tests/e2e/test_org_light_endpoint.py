@@ -4,7 +4,7 @@ The benchmark measures rootguard against canned answers; if those answers drifte
 (and moto) give, it would measure a different audit. 20 members run through both servers with the
 benchmark's member options, and every account must end with the same row: name, OU path, state and
 the status of every check. The light endpoint must also never meet a call it has no answer for.
-About 30 s on the 2-core machine: marked slow.
+About 15 s on the 2-core machine (moto builds its organization): marked slow.
 """
 
 from __future__ import annotations
