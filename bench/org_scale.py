@@ -3,9 +3,11 @@
 One run, side by side:
 
 - ``org audit`` of an organization of ``--small`` members (default 100) and of ``--members`` (default
-  500), each behind the tests' organization server (tests/moto_organization.py) that adds ``--latency`` seconds
-  to every call (default 0.05) and answers ``ThrottlingException`` to AssumeRoot above ``--server-rate``
-  calls per second (default 10; AWS rate-limits AssumeRoot without documenting the rate);
+  500), each behind a server that adds ``--latency`` seconds to every call (default 0.05) and answers
+  ``ThrottlingException`` to AssumeRoot above ``--server-rate`` calls per second (default 10; AWS
+  rate-limits AssumeRoot without documenting the rate). ``--server light`` (default): bench/org_endpoint.py
+  in its own process, canned answers, little CPU per call (AWS's servers do not eat the auditor's cores);
+  ``--server moto``: the tests' organization server (tests/moto_organization.py) in the bench process;
 - the serial baseline: ``org audit --concurrency 1`` of the first ``--baseline-members`` members of the
   large organization (default 10), its seconds per member projected to all of them.
 
@@ -14,7 +16,7 @@ server's CPU (it shares the machine's cores), API calls per account and throttle
 floor AssumeRoot imposes is members / rate: no concurrency beats it. The goal (issue 13): 500 members in
 at most 60 s on 2 cores, and peak RSS that does not grow with the number of members.
 
-    .venv/bin/python bench/org_scale.py [--members 500] [--small 100] [--json bench/results/org.json]
+    .venv/bin/python bench/org_scale.py [--server light|moto] [--members 500] [--small 100] [--json FILE]
 """
 
 from __future__ import annotations
@@ -42,6 +44,12 @@ KIB_PER_MIB = 1024
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--server",
+        choices=("light", "moto"),
+        default="light",
+        help="light: bench/org_endpoint.py in its own process (default); moto: the tests' moto organization",
+    )
     parser.add_argument("--members", type=int, default=500, help="members of the large organization (default 500)")
     parser.add_argument("--small", type=int, default=100, help="members of the small organization (default 100)")
     parser.add_argument("--latency", type=float, default=0.05, help="seconds added to every call (default 0.05)")
@@ -72,13 +80,13 @@ def measure(args: argparse.Namespace, folder: Path) -> list[Run]:
     try:
         for members in (args.small, args.members):
             say(f"building an organization of {members} members …")
-            with organization(members, latency=args.latency, rate=args.server_rate) as org:
+            with organization(members, latency=args.latency, rate=args.server_rate, server=args.server) as org:
                 env = child_env(folder / "home", org.endpoint)
                 say(f"org {args.command}, {members} members …")
                 label = f"org {args.command}, {members} members"
                 runs.append(audit_once(spawner, org, env, folder, label=label, options=options, command=args.command))
                 if members == args.members:
-                    first = list(org.account_ids.values())[: args.baseline_members]
+                    first = org.member_ids[: args.baseline_members]
                     serial = [*options, "--concurrency", "1"]
                     say(f"serial baseline, {len(first)} members …")
                     label = f"serial baseline (--concurrency 1), {len(first)} members"
@@ -97,13 +105,15 @@ def report(args: argparse.Namespace, runs: list[Run]) -> dict[str, Any]:
     rate = min(args.server_rate, args.assume_root_rate or args.server_rate)
     projected = serial.seconds_per_member * large.members
     rss_growth = large.sample.rss_kib / small.sample.rss_kib
-    header = ("run", "wall s", "s/member", "CPU s", "server CPU s", "peak RSS MiB", "calls/acct", "throttled", "rows")
+    header = ("run", "wall s", "s/member", "CPU s", "server CPU s", "peak RSS MiB", "calls/acct", "throttled", "rows",
+              "× serial")  # fmt: skip
     lines = [header]
     lines.extend(
         (
             run.label, f"{run.sample.seconds:.1f}", f"{run.seconds_per_member:.3f}", f"{run.sample.cpu_seconds:.1f}",
             f"{run.server_cpu:.1f}", f"{run.sample.rss_kib / KIB_PER_MIB:.0f}", f"{run.calls_per_account:.1f}",
             str(run.throttled), f"{run.rows}/{run.members + (0 if run is serial else 1)}",
+            f"{serial.seconds_per_member / run.seconds_per_member:.1f}",
         )
         for run in runs
     )  # fmt: skip
@@ -127,7 +137,7 @@ def report(args: argparse.Namespace, runs: list[Run]) -> dict[str, Any]:
         f"({'flat' if figures['rss_flat'] else 'GROWS'}, limit {RSS_GROWTH_LIMIT}x)."
         f"\nGoal ≤ {GOAL_SECONDS:.0f} s for {large.members} members: "
         f"{'met' if figures['goal_seconds_met'] else 'MISSED'}"
-        f" (load average {os.getloadavg()[0]:.1f}; the server's CPU shares the cores)."
+        f" (server: {args.server}; load average {os.getloadavg()[0]:.1f}; the server's CPU shares the cores)."
     )
     return figures
 
