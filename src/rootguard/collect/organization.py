@@ -13,6 +13,7 @@ retired ``Status`` (ACTIVE, SUSPENDED, PENDING_CLOSURE) in its favour, so it is 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,9 @@ SCP_FILTER = "SERVICE_CONTROL_POLICY"
 ACTIVE = "ACTIVE"
 UNKNOWN_STATE = "UNKNOWN"
 MAX_OU_DEPTH = 5
+LIST_WORKERS = 4
+"""Organizations questions asked at once: AWS throttles the Organizations API per account (throttling is
+retried), so a few in flight cut the wait on latency without bursting."""
 """AWS allows five levels of OUs under a root; the walk stops there even if an answer loops."""
 
 
@@ -98,36 +102,36 @@ def account_state(item: Mapping[str, Any]) -> str:
 
 def collect_structure(org: OrganizationsClient, iam: IAMClient) -> Structure:
     documents: dict[str, Any] = {}
-    described = call(org.describe_organization)
-    documents[organization_path(DESCRIBE_ORGANIZATION)] = described
-    documents[organization_path(ORGANIZATIONS_FEATURES)] = call(iam.list_organizations_features)
-    listed = paginate(org.get_paginator("list_accounts"), lists=("Accounts",))
-    documents[organization_path(LIST_ACCOUNTS)] = listed
-    roots = paginate(org.get_paginator("list_roots"), lists=("Roots",))
-    documents[organization_path(LIST_ROOTS)] = roots
-    root_ids = tuple(_ids(roots, "Roots"))
-    parent_of: dict[str, str] = {}
-    children: dict[str, tuple[str, ...]] = {}
-    level = list(root_ids)
-    for _ in range(MAX_OU_DEPTH + 1):
-        below: list[str] = []
-        for parent in level:
-            ous = paginate(
-                org.get_paginator("list_organizational_units_for_parent"),
-                lists=("OrganizationalUnits",),
-                ParentId=parent,
-            )
-            documents[organization_path(CHILD_OUS, parent)] = ous
-            members = paginate(org.get_paginator("list_accounts_for_parent"), lists=("Accounts",), ParentId=parent)
-            documents[organization_path(ACCOUNTS_FOR_PARENT, parent)] = members
-            found = [ou for ou in _ids(ous, "OrganizationalUnits") if ou not in parent_of and ou not in root_ids]
-            children[parent] = tuple(found)
-            for child in [*found, *_ids(members, "Accounts")]:
-                parent_of.setdefault(child, parent)
-            below.extend(found)
-        level = below
-        if not level:
-            break
+    with ThreadPoolExecutor(LIST_WORKERS, thread_name_prefix="rootguard-org-list") as pool:
+        # Independent questions at once; ListAccounts' own pages stay in order (each needs the last token).
+        described_answer = pool.submit(call, org.describe_organization)
+        features_answer = pool.submit(call, iam.list_organizations_features)
+        listed_answer = pool.submit(paginate, org.get_paginator("list_accounts"), lists=("Accounts",))
+        roots = paginate(org.get_paginator("list_roots"), lists=("Roots",))
+        documents[organization_path(LIST_ROOTS)] = roots
+        root_ids = tuple(_ids(roots, "Roots"))
+        parent_of: dict[str, str] = {}
+        children: dict[str, tuple[str, ...]] = {}
+        level = list(root_ids)
+        for _ in range(MAX_OU_DEPTH + 1):
+            below: list[str] = []
+            # One level of the tree at a time, its parents in parallel; results in the parents' order.
+            for parent, ous, members in pool.map(lambda parent: _under(org, parent), level):
+                documents[organization_path(CHILD_OUS, parent)] = ous
+                documents[organization_path(ACCOUNTS_FOR_PARENT, parent)] = members
+                found = [ou for ou in _ids(ous, "OrganizationalUnits") if ou not in parent_of and ou not in root_ids]
+                children[parent] = tuple(found)
+                for child in [*found, *_ids(members, "Accounts")]:
+                    parent_of.setdefault(child, parent)
+                below.extend(found)
+            level = below
+            if not level:
+                break
+        described = described_answer.result()
+        documents[organization_path(DESCRIBE_ORGANIZATION)] = described
+        documents[organization_path(ORGANIZATIONS_FEATURES)] = features_answer.result()
+        listed = listed_answer.result()
+        documents[organization_path(LIST_ACCOUNTS)] = listed
     accounts = tuple(_accounts(listed, parent_of))
     complete = bool(root_ids) and not any(
         error_fields(document) is not None
@@ -137,14 +141,27 @@ def collect_structure(org: OrganizationsClient, iam: IAMClient) -> Structure:
     return Structure(documents, _management(described), accounts, root_ids, children, complete)
 
 
+def _under(org: OrganizationsClient, parent: str) -> tuple[str, Any, Any]:
+    """The OUs and the accounts directly under ``parent``."""
+    ous = paginate(
+        org.get_paginator("list_organizational_units_for_parent"), lists=("OrganizationalUnits",), ParentId=parent
+    )
+    members = paginate(org.get_paginator("list_accounts_for_parent"), lists=("Accounts",), ParentId=parent)
+    return parent, ous, members
+
+
 def scp_documents(org: OrganizationsClient, targets: Iterable[str]) -> dict[str, Any]:
-    """``list-policies-for-target`` (SCPs) for each target (root, OU or account id)."""
-    return {
-        organization_path(POLICIES_FOR_TARGET, target): paginate(
+    """``list-policies-for-target`` (SCPs) for each target (root, OU or account id), a few at a time."""
+
+    def one(target: str) -> Any:
+        return paginate(
             org.get_paginator("list_policies_for_target"), lists=("Policies",), TargetId=target, Filter=SCP_FILTER
         )
-        for target in dict.fromkeys(targets)
-    }
+
+    unique = list(dict.fromkeys(targets))
+    with ThreadPoolExecutor(LIST_WORKERS, thread_name_prefix="rootguard-org-list") as pool:
+        answers = pool.map(one, unique)
+        return {organization_path(POLICIES_FOR_TARGET, t): found for t, found in zip(unique, answers, strict=True)}
 
 
 def account_documents(org: OrganizationsClient, account_id: str) -> dict[str, Any]:
@@ -171,10 +188,10 @@ def named_policies(documents: Mapping[str, Any]) -> set[str]:
 
 
 def describe_policies(org: OrganizationsClient, policy_ids: Iterable[str]) -> dict[str, Any]:
-    return {
-        organization_path(DESCRIBE_POLICY, policy): call(org.describe_policy, PolicyId=policy)
-        for policy in sorted(set(policy_ids))
-    }
+    ids = sorted(set(policy_ids))
+    with ThreadPoolExecutor(LIST_WORKERS, thread_name_prefix="rootguard-org-list") as pool:
+        found = pool.map(lambda policy: call(org.describe_policy, PolicyId=policy), ids)
+        return {organization_path(DESCRIBE_POLICY, policy): answer for policy, answer in zip(ids, found, strict=True)}
 
 
 def _ids(document: Any, key: str) -> list[str]:
