@@ -55,7 +55,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--latency", type=float, default=0.05, help="seconds added to every call (default 0.05)")
     parser.add_argument("--server-rate", type=float, default=10.0, help="AssumeRoot calls/s before throttling")
     parser.add_argument("--assume-root-rate", type=float, help="rootguard's --assume-root-rate (default: server's)")
-    parser.add_argument("--concurrency", type=int, default=16, help="rootguard's --concurrency (default 16)")
+    parser.add_argument(
+        "--concurrency", type=int, default=32, help="rootguard's --concurrency (default 32, as rootguard's)"
+    )
     parser.add_argument("--baseline-members", type=int, default=10, help="members in the serial baseline")
     parser.add_argument("--member-options", default=MEMBER_OPTIONS, help=f"(default {MEMBER_OPTIONS!r})")
     parser.add_argument(

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from rootguard.app.audit import LiveSource, audit_bundle
 from rootguard.config.settings import Settings
 from rootguard.model.findings import AuditReport
+from rootguard.model.thresholds import DEFAULT_ORG_CONCURRENCY
 
 if TYPE_CHECKING:
     from rootguard.collect.org_run import OrgCollection
@@ -27,7 +28,6 @@ Counter = Callable[[int, int], None]
 Warn = Callable[[str], None]
 
 DEFAULT_AUDIT_ROLE = "OrganizationAccountAccessRole"
-DEFAULT_CONCURRENCY = 16
 DEFAULT_ASSUME_ROOT_RATE = 5.0
 
 
@@ -42,7 +42,7 @@ class OrgRequest:
     accounts_file: Path | None = None
     audit_role: str = DEFAULT_AUDIT_ROLE
     external_id: str | None = None
-    concurrency: int = DEFAULT_CONCURRENCY
+    concurrency: int = DEFAULT_ORG_CONCURRENCY
     assume_root_rate: float = DEFAULT_ASSUME_ROOT_RATE
     assume_root: bool = True
     member_audit: bool = True

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 from rootguard.cli import options, security_hub
 from rootguard.cli.audit import add_live_source_options, live_source
 from rootguard.cli.render import add_report_options, write_reports
+from rootguard.model.thresholds import DEFAULT_ORG_CONCURRENCY
 
 if TYPE_CHECKING:
     from rootguard.app.org import OrgRequest
 
 DEFAULT_AUDIT_ROLE = "OrganizationAccountAccessRole"
-DEFAULT_CONCURRENCY = 16
 DEFAULT_ASSUME_ROOT_RATE = 5.0
 
 ORG_EXAMPLES = """\
@@ -151,8 +151,8 @@ def _add_org_options(parser: argparse.ArgumentParser) -> None:
         "--concurrency",
         type=options.positive_int,
         metavar="N",
-        default=DEFAULT_CONCURRENCY,
-        help=f"accounts audited at once (default {DEFAULT_CONCURRENCY})",
+        default=DEFAULT_ORG_CONCURRENCY,
+        help=f"accounts audited at once (default {DEFAULT_ORG_CONCURRENCY})",
     )
     member.add_argument(
         "--assume-root-rate",

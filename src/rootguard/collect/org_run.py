@@ -29,18 +29,18 @@ from rootguard.collect.organization import (
 )
 from rootguard.model.failures import FailureCategory, is_failure
 from rootguard.model.operations import CALLER_IDENTITY
+from rootguard.model.thresholds import DEFAULT_ORG_CONCURRENCY
 
 Writer = Callable[[Mapping[str, Any]], None]
 Progress = Callable[[int, int], None]
 """(accounts done, accounts in all)."""
 
-DEFAULT_CONCURRENCY = 16
 DEFAULT_ASSUME_ROOT_RATE = 5.0
 
 
 @dataclass(frozen=True)
 class OrgRunOptions:
-    concurrency: int = DEFAULT_CONCURRENCY
+    concurrency: int = DEFAULT_ORG_CONCURRENCY
     assume_root_rate: float = DEFAULT_ASSUME_ROOT_RATE
     audit: AuditOptions = field(default_factory=AuditOptions)
 

@@ -24,6 +24,11 @@ class Thresholds:
     no longer vouches for anything."""
 
 
+DEFAULT_ORG_CONCURRENCY = 32
+"""Members an organization run probes at once: each member is a chain of ~25 calls that waits on latency
+(about 2.5 s at 50 ms a call), so 32 in flight keep a 500-account run at the AssumeRoot rate's floor
+(bench/org_scale.py); the Organizations calls behind them are read a few at a time, throttling retried."""
+
 DEFAULT_FAIL_ON = Severity.LOW
 """The lowest severity of a FAIL that makes the exit code 1 (contract §2)."""
 
