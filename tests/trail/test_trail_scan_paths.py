@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -106,7 +107,15 @@ def test_an_unreadable_file_is_reported(tmp_path: Path, monkeypatch: pytest.Monk
             raise PermissionError(13, "Permission denied")
         return open(path, *args, **kwargs)  # noqa: PTH123
 
+    os_open = os.open
+
+    def guarded_os_open(path: str, *args: Any, **kwargs: Any) -> int:
+        if path == str(locked):
+            raise PermissionError(13, "Permission denied")
+        return os_open(path, *args, **kwargs)
+
     monkeypatch.setattr(reader, "open", guarded_open, raising=False)  # tests run as root: chmod would not do
+    monkeypatch.setattr(reader.os, "open", guarded_os_open)  # the reader's fast path opens with os.open
     found = scan_paths([tmp_path])
     assert [(s.path, s.reason) for s in found.skipped] == [(str(locked), "cannot read: Permission denied")]
     assert len(found.root_records) == 1
