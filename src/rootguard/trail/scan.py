@@ -15,6 +15,7 @@ from rootguard.model.activity import SkippedSource, TrailScan
 from rootguard.trail.outcome import FileResult, Tally
 from rootguard.trail.paths import Input, Period, iter_inputs
 from rootguard.trail.reader import read_data, read_file
+from rootguard.trail.reads import Deliveries
 
 Progress = Callable[[int, int], None]
 
@@ -54,14 +55,15 @@ def scan_paths(
         chunks = _streamed_chunks(itertools.chain(head, stream), CHUNK_MAX)
     counter = _Counter(len(head) if walked else 0)
     tally = Tally()
+    deliveries = Deliveries()  # filled as tasks come back, while the workers still read
     done = 0
     for part in _run(counter.count(chunks) if not walked else chunks, processes):
-        tally.absorb(part)
+        tally.absorb(part, deliveries)
         done += part.files
         if progress is not None:
             progress(done, max(done, counter.total))
     tally.skipped.extend((s.path, s.reason) for s in unlisted)
-    return tally.scan()
+    return tally.scan(deliveries)
 
 
 class _Counter:
