@@ -34,6 +34,7 @@ def scan_paths(
     until: datetime | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> TrailScan:
     """Every root record and AssumeRoot call in the CloudTrail files under ``paths``.
 
@@ -43,6 +44,8 @@ def scan_paths(
     one per core); ``progress(done, total)`` is called as files complete. Inputs that cannot be
     read are listed in ``skipped``; no exception escapes for a bad file. ``records`` counts the
     records parsed: delivered log files that cannot hold a root record are not parsed.
+    ``meanwhile`` is called once in this process while the workers read: work the caller needs next
+    (imports) then takes a share of a core instead of delaying the first file.
     """
     unlisted: list[SkippedSource] = []
     stream = iter_inputs(paths, Period.around(since, until), unlisted)
@@ -57,7 +60,7 @@ def scan_paths(
     tally = Tally()
     deliveries = Deliveries()  # filled as tasks come back, while the workers still read
     done = 0
-    for part in _run(counter.count(chunks) if not walked else chunks, processes):
+    for part in _run(counter.count(chunks) if not walked else chunks, processes, meanwhile):
         tally.absorb(part, deliveries)
         done += part.files
         if progress is not None:
@@ -119,12 +122,17 @@ def _chunks(inputs: Sequence[Input], size: int) -> list[list[Input]]:
     return [list(inputs[i : i + size]) for i in range(0, len(inputs), size)]
 
 
-def _run(chunks: Iterable[list[Input]], processes: int) -> Iterator[Tally]:
+def _run(chunks: Iterable[list[Input]], processes: int, meanwhile: Callable[[], object] | None) -> Iterator[Tally]:
     if processes <= 1:
+        if meanwhile is not None:
+            meanwhile()
         yield from map(scan_chunk, chunks)
         return
     with _context().Pool(processes) as pool:
-        yield from pool.imap_unordered(scan_chunk, chunks)
+        results = pool.imap_unordered(scan_chunk, chunks)  # tasks start going out at once
+        if meanwhile is not None:
+            meanwhile()
+        yield from results
 
 
 def _context() -> multiprocessing.context.BaseContext:
