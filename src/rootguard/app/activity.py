@@ -6,7 +6,6 @@ LookupEvents API. Only the S3 and LookupEvents paths talk to AWS, through ``root
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -41,12 +40,13 @@ def build_report(
     return ActivityReport(as_of=as_of, since=since, scan=scan, activity=activity, gaps=gaps, coverage=covered)
 
 
-def _load_analysis() -> None:
+def _load_analysis() -> object:
     """Import what ``build_report`` needs while a local scan's workers read (``scan_paths(meanwhile=…)``):
     ~15 ms of imports (the analysis package, its catalogue's readers) then share a core instead of
     delaying the first file."""
-    for module in ("rootguard.analysis.coverage", "rootguard.analysis.root_activity"):
-        importlib.import_module(module)
+    from rootguard.analysis import coverage, root_activity  # noqa: PLC0415
+
+    return coverage, root_activity
 
 
 def from_bundle(path: Path, settings: Settings, *, as_of: datetime | None, since_days: int | None) -> ActivityReport:

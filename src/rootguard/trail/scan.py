@@ -44,8 +44,9 @@ def scan_paths(
     one per core); ``progress(done, total)`` is called as files complete. Inputs that cannot be
     read are listed in ``skipped``; no exception escapes for a bad file. ``records`` counts the
     records parsed: delivered log files that cannot hold a root record are not parsed.
-    ``meanwhile`` is called once in this process while the workers read: work the caller needs next
-    (imports) then takes a share of a core instead of delaying the first file.
+    ``meanwhile`` is called once in this process, when the first task is back and the workers read the
+    next ones: work the caller needs after the scan (imports) then shares a core instead of delaying
+    the first file.
     """
     unlisted: list[SkippedSource] = []
     stream = iter_inputs(paths, Period.around(since, until), unlisted)
@@ -60,7 +61,10 @@ def scan_paths(
     tally = Tally()
     deliveries = Deliveries()  # filled as tasks come back, while the workers still read
     done = 0
-    for part in _run(counter.count(chunks) if not walked else chunks, processes, meanwhile):
+    for part in _run(counter.count(chunks) if not walked else chunks, processes):
+        if meanwhile is not None:  # the first task is back: the workers are busy with the next ones
+            meanwhile()
+            meanwhile = None
         tally.absorb(part, deliveries)
         done += part.files
         if progress is not None:
@@ -122,17 +126,12 @@ def _chunks(inputs: Sequence[Input], size: int) -> list[list[Input]]:
     return [list(inputs[i : i + size]) for i in range(0, len(inputs), size)]
 
 
-def _run(chunks: Iterable[list[Input]], processes: int, meanwhile: Callable[[], object] | None) -> Iterator[Tally]:
+def _run(chunks: Iterable[list[Input]], processes: int) -> Iterator[Tally]:
     if processes <= 1:
-        if meanwhile is not None:
-            meanwhile()
         yield from map(scan_chunk, chunks)
         return
     with _context().Pool(processes) as pool:
-        results = pool.imap_unordered(scan_chunk, chunks)  # tasks start going out at once
-        if meanwhile is not None:
-            meanwhile()
-        yield from results
+        yield from pool.imap_unordered(scan_chunk, chunks)
 
 
 def _context() -> multiprocessing.context.BaseContext:
