@@ -124,7 +124,7 @@ SELECT r.eventID FROM (
 '''
 connection = duckdb.connect(config={"threads": threads})
 # No progress bar: while it is on, DuckDB asks every reader how far it got, and DuckDB 2.0.1's gzip
-# reader can answer "GetProgress is not implemented for this file handle", which fails the query.
+# reader cannot say ("GetProgress is not implemented for this file handle" failed a run once).
 connection.execute("SET enable_progress_bar = false")
 ids = [row[0] for row in connection.execute(query, [pattern]).fetchall()]
 print(json.dumps({"event_ids": ids, "duckdb": duckdb.__version__}))
