@@ -204,7 +204,7 @@ def test_files_longer_than_the_first_read_are_read_whole(tmp_path: Path) -> None
     """The reader's first read is ``reader.PROBE`` bytes; a longer file (plain, or gzip that does not
     compress) is read on to its end, and a root record at the very end is found."""
     hit = root()
-    document = delivered([record() for _ in range(400)] + [hit])
+    document = delivered([record() for _ in range(600)] + [hit])
     assert len(document) > reader.PROBE
     noise = os.urandom(reader.PROBE + 20000).hex()  # hex digits: no "Root", and about 2:1 in gzip
     padded = delivered([record(requestParameters={"blob": noise}), hit])
