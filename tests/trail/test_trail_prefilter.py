@@ -73,3 +73,14 @@ def test_shape_checks() -> None:
     assert not prefilter.delivered_form(b'[{"Records": []}]', b'[{"Records": []}]')
     assert prefilter.looks_complete(b"  [", b"]\n")
     assert not prefilter.looks_complete(b"  [", b'"\n')
+
+
+@given(st.binary(max_size=300), st.binary(min_size=1, max_size=6).filter(lambda needle: b"\0" not in needle))
+def test_text_search_agrees_with_bytes_find_even_past_a_nul(haystack: bytes, needle: bytes) -> None:
+    assert prefilter.find_text(haystack, needle) == (needle in haystack)
+    assert prefilter.find_text(haystack + b"\0" + needle, needle)
+    assert prefilter.may_hold_root(b'{"Records": [\0, {"userIdentity": {"type": "Root"}}]}')
+
+
+def test_glibc_strstr_is_used_here() -> None:
+    assert prefilter.TEXT_SEARCH == "strstr"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -106,7 +107,15 @@ def test_an_unreadable_file_is_reported(tmp_path: Path, monkeypatch: pytest.Monk
             raise PermissionError(13, "Permission denied")
         return open(path, *args, **kwargs)  # noqa: PTH123
 
+    os_open = os.open
+
+    def guarded_os_open(path: str, *args: Any, **kwargs: Any) -> int:
+        if path == str(locked):
+            raise PermissionError(13, "Permission denied")
+        return os_open(path, *args, **kwargs)
+
     monkeypatch.setattr(reader, "open", guarded_open, raising=False)  # tests run as root: chmod would not do
+    monkeypatch.setattr(reader.os, "open", guarded_os_open)  # the reader's fast path opens with os.open
     found = scan_paths([tmp_path])
     assert [(s.path, s.reason) for s in found.skipped] == [(str(locked), "cannot read: Permission denied")]
     assert len(found.root_records) == 1
@@ -189,3 +198,34 @@ def test_a_symlink_loop_is_walked_once(tmp_path: Path) -> None:
     write(tmp_path / "logs/a.json", delivered([hit]))
     (tmp_path / "logs/loop").symlink_to(tmp_path / "logs")
     assert event_ids(scan_paths([tmp_path])) == [hit["eventID"]]
+
+
+def test_files_longer_than_the_first_read_are_read_whole(tmp_path: Path) -> None:
+    """The reader's first read is ``reader.PROBE`` bytes; a longer file (plain, or gzip that does not
+    compress) is read on to its end, and a root record at the very end is found."""
+    hit = root()
+    document = delivered([record() for _ in range(600)] + [hit])
+    assert len(document) > reader.PROBE
+    noise = os.urandom(reader.PROBE + 20000).hex()  # hex digits: no "Root", and about 2:1 in gzip
+    padded = delivered([record(requestParameters={"blob": noise}), hit])
+    assert len(gz(padded)) > reader.PROBE
+    files = [("plain.json", document), ("doc.json.gz", gz(document)), ("padded.json.gz", gz(padded))]
+    for name, data in files:
+        path = write(tmp_path / name, data)
+        found = scan_paths([path])
+        assert event_ids(found) == [hit["eventID"]], name
+        assert found.skipped == ()
+
+
+def test_meanwhile_runs_once_while_the_scan_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scan, "POOL_MIN_FILES", 1)
+    monkeypatch.setattr(scan, "CHUNK_MIN", 2)
+    for n in range(9):
+        write(tmp_path / f"f{n}.json", delivered([record(), root()] if n == 4 else [record()]))
+    calls: list[int] = []
+    for workers in (1, 2):
+        found = scan_paths([tmp_path], workers=workers, meanwhile=lambda: calls.append(1))
+        assert len(found.root_records) == 1
+    assert calls == [1, 1]
+    assert len(scan_paths([tmp_path / "nothing-here"], meanwhile=lambda: calls.append(1)).skipped) == 1
+    assert calls == [1, 1]  # nothing was read: nothing to overlap

@@ -190,7 +190,9 @@ class _Region:
             elif not digest.backfill:
                 links.append(digest)
         links.sort(key=lambda d: (d.start, d.end, d.path))
-        present = {log.path.rpartition("/")[2]: log for log in self.group.logs}
+        # By name, for the log files digests list (built only when there are digests: a Region of an
+        # archive without them has a file every few minutes).
+        present = {log.path.rpartition("/")[2]: log for log in self.group.logs} if digests else {}
         names = {digest.path.rpartition("/")[2] for digest in digests}
         for digest in digests:
             self._listed(digest, present)

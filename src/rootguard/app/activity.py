@@ -10,8 +10,6 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from rootguard.analysis.coverage import coverage
-from rootguard.analysis.root_activity import analyze
 from rootguard.config.settings import Settings
 from rootguard.model.activity import LOOKUP_EVENTS_REACH, ActivityReport, Span, TrailScan
 from rootguard.model.approvals import Approval
@@ -33,10 +31,22 @@ def build_report(
 ) -> ActivityReport:
     """``lookup_period``: what stored LookupEvents answers asked, when they do not say (a bundle's 90 days
     before collection, contract §5.2)."""
+    from rootguard.analysis.coverage import coverage  # noqa: PLC0415 - see _load_analysis
+    from rootguard.analysis.root_activity import analyze  # noqa: PLC0415
+
     since = as_of - timedelta(days=since_days)
     activity = analyze(scan.root_records, approvals=approvals, since=since, until=as_of)
     covered = coverage(scan.reads, since=since, until=as_of, lookup_period=lookup_period)
     return ActivityReport(as_of=as_of, since=since, scan=scan, activity=activity, gaps=gaps, coverage=covered)
+
+
+def _load_analysis() -> object:
+    """Import what ``build_report`` needs while a local scan's workers read (``scan_paths(meanwhile=…)``):
+    ~15 ms of imports (the analysis package, its catalogue's readers) then share a core instead of
+    delaying the first file."""
+    from rootguard.analysis import coverage, root_activity  # noqa: PLC0415
+
+    return coverage, root_activity
 
 
 def from_bundle(path: Path, settings: Settings, *, as_of: datetime | None, since_days: int | None) -> ActivityReport:
@@ -77,7 +87,9 @@ def from_logs(
     if local:
         from rootguard.trail import scan_paths  # noqa: PLC0415
 
-        scans.append(scan_paths(local, since=since, until=as_of, workers=workers, progress=progress))
+        scans.append(
+            scan_paths(local, since=since, until=as_of, workers=workers, progress=progress, meanwhile=_load_analysis)
+        )
     remote = [s for s in sources if s.startswith("s3://")]
     if remote:
         from rootguard.collect.aws import Aws  # noqa: PLC0415

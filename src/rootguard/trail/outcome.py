@@ -8,7 +8,7 @@ from typing import Any
 
 from rootguard.model.activity import SkippedSource, TrailRecord, TrailScan, merge_reads
 from rootguard.trail.paths import delivered_name
-from rootguard.trail.reads import RawDigest, RawLookup, reads_of
+from rootguard.trail.reads import Deliveries, RawDigest, RawLookup, reads_of
 
 Record = dict[str, Any]
 KEPT_PROBLEMS = 100
@@ -102,25 +102,35 @@ class Tally:
         if result.lookups is not None:
             self.lookups.extend((source, lookup) for lookup in result.lookups)
 
-    def absorb(self, other: Tally) -> None:
+    def absorb(self, other: Tally, deliveries: Deliveries | None = None) -> None:
+        """Add ``other``; its log files to ``deliveries`` when given (then pass it to ``scan``)."""
         self.files += other.files
         self.records += other.records
         self.hits.extend(other.hits)
         self.skipped.extend(other.skipped)
-        self.logs.extend(other.logs)
+        if deliveries is None:
+            self.logs.extend(other.logs)
+        else:
+            deliveries.add(other.logs)
         self.digests.extend(other.digests)
         self.lookups.extend(other.lookups)
         self.undated += other.undated
 
-    def scan(self) -> TrailScan:
-        """Sorted by source and position, so the result never depends on the order work finished in."""
+    def scan(self, deliveries: Deliveries | None = None) -> TrailScan:
+        """Sorted by source and position, so the result never depends on the order work finished in.
+
+        ``deliveries``: the log files of the tallies absorbed with it.
+        """
         hits = sorted(self.hits, key=lambda hit: (hit[0], hit[1]))
+        if deliveries is not None:
+            deliveries.add(self.logs)
+            self.logs = []
         return TrailScan(
             files=self.files,
             records=self.records,
             root_records=tuple(TrailRecord(record, source) for source, _, record in hits),
             skipped=tuple(SkippedSource(path, reason) for path, reason in sorted(self.skipped)),
-            reads=reads_of(self.logs, self.digests, self.lookups, self.undated),
+            reads=reads_of(self.logs if deliveries is None else deliveries, self.digests, self.lookups, self.undated),
         )
 
 

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from rootguard.model.activity import SkippedSource
 
@@ -75,8 +76,9 @@ class Period:
 UNKNOWN_SIZE = -1
 
 
-@dataclass(frozen=True)
-class Input:
+class Input(NamedTuple):
+    """A file to read. A named tuple: one is made per file in the (serial) walk and sent to a worker."""
+
     path: str
     size: int
     """Bytes on disk, or ``UNKNOWN_SIZE``: a stat per file in the (serial) walk costs more than it saves."""

@@ -40,25 +40,61 @@ CHUNK = 256 * 1024
 Opener = Callable[[], IO[bytes]]
 
 
+PROBE = 256 * 1024
+"""Bytes asked for by the first read of a file: all of a usual log file (a larger first read costs more
+in allocation than it saves in calls)."""
+
+
 def read_file(path: str, size: int) -> FileResult:
-    """Read one file; ``size`` (from the directory walk) decides whether to stream it."""
+    """Read one file; ``size`` (from the directory walk, or ``UNKNOWN_SIZE``) decides whether to stream it."""
     result = FileResult()
     try:
-        with open(path, "rb", buffering=0) as file:  # noqa: PTH123 - a Path costs ~7 µs a file here
-            if size < 0:
-                size = os.fstat(file.fileno()).st_size
-            if is_large(size):
-                gzipped = file.read(2) == MAGIC
-                if gzipped or size > decompress.LARGE:
-                    _stream(_file_opener(path, gzipped=gzipped), result, _file_raw(path))
-                    return result
-                file.seek(0)
-            data = file.readall()
+        data = _read_or_stream(path, size, result) if size >= 0 and is_large(size) else _read_whole(path, result)
     except OSError as error:
         result.problem(error_reason(error))
         return result
-    read_data(data, result)
+    if data is not None:
+        read_data(data, result)
     return result
+
+
+def _read_whole(path: str, result: FileResult) -> bytes | None:
+    """The file's bytes, or None once it has been streamed instead (it turned out large).
+
+    ``os.open``/``os.read`` rather than ``open()``: about 3 µs less a file, which is 5 % of reading and
+    decompressing a usual CloudTrail file. A read shorter than asked is confirmed by one that returns nothing.
+    """
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        first = os.read(descriptor, PROBE)
+        parts = [first]
+        if len(first) < PROBE:
+            more = os.read(descriptor, PROBE)
+            if not more:
+                return first  # the usual case: the whole file in one read
+            parts.append(more)
+        size = os.fstat(descriptor).st_size
+        if is_large(size) and (first[:2] == MAGIC or size > decompress.LARGE):
+            _stream(_file_opener(path, gzipped=first[:2] == MAGIC), result, _file_raw(path))
+            return None
+        total = sum(map(len, parts))
+        while part := os.read(descriptor, max(PROBE, size + 1 - total)):
+            parts.append(part)
+            total += len(part)
+        return b"".join(parts)
+    finally:
+        os.close(descriptor)
+
+
+def _read_or_stream(path: str, size: int, result: FileResult) -> bytes | None:
+    """A file the walk already found large: streamed when gzip or over ``LARGE``, else read whole."""
+    with open(path, "rb", buffering=0) as file:  # noqa: PTH123 - the path is a str here
+        gzipped = file.read(2) == MAGIC
+        if gzipped or size > decompress.LARGE:
+            _stream(_file_opener(path, gzipped=gzipped), result, _file_raw(path))
+            return None
+        file.seek(0)
+        return file.readall()
 
 
 def read_data(data: bytes, result: FileResult) -> None:
@@ -77,8 +113,15 @@ def read_data(data: bytes, result: FileResult) -> None:
             _stream(_memory_opener(data), result, lambda: io.BytesIO(data))
             return
         data = inflated
-    if may_hold_root(data) or not delivered_form(data[:EDGE], data[-EDGE:]):
+    if may_hold_root(data) or not _delivered(data):
         parse_held(data, result)
+
+
+def _delivered(data: bytes) -> bool:
+    """``delivered_form`` of a document held whole, with CloudTrail's own compact spelling decided first."""
+    if data.startswith(b'{"Records":[') and data.endswith(b"]}"):
+        return True
+    return delivered_form(data[:EDGE], data[-EDGE:])
 
 
 def parse_held(data: bytes, result: FileResult) -> None:

@@ -72,29 +72,63 @@ def raw_lookup(value: Mapping[str, Any]) -> RawLookup:
     return RawLookup(token is not None and token != "", _text(value.get("StartTime")), _text(value.get("EndTime")))
 
 
+RawLog = tuple[str, str, str, str, bool]
+"""A delivered log file read: (path, account, Region, ``YYYYMMDDTHHmmZ`` stamp, read whole)."""
+
+
+class Deliveries:
+    """Delivered log files as the model's ``DeliveredLog``, kept by account and Region as they are added.
+
+    A scan adds each task's files as they come back, while the workers still read, so only the order
+    is left for the end: one sort per Region of files already grouped, under half the cost of one
+    sort of them all. Files whose stamp names no moment are only counted (``undated``).
+    """
+
+    __slots__ = ("_moments", "_regions", "undated")
+
+    def __init__(self) -> None:
+        self._regions: dict[tuple[str, str], list[DeliveredLog]] = {}
+        self._moments: dict[str, datetime | None] = {}  # files of many Regions and accounts share minutes
+        self.undated = 0
+
+    def add(self, logs: Iterable[RawLog]) -> None:
+        moments, regions = self._moments, self._regions
+        for path, account, region, stamp, whole in logs:
+            moment = moments[stamp] if stamp in moments else moments.setdefault(stamp, stamp_time(stamp))
+            if moment is None:
+                self.undated += whole
+                continue
+            found = regions.get((account, region))
+            if found is None:
+                found = regions[account, region] = []
+            found.append(DeliveredLog(path, account, region, moment, whole))
+
+    def ordered(self) -> tuple[DeliveredLog, ...]:
+        """By account, Region, delivery time and path."""
+        ordered: list[DeliveredLog] = []
+        for key in sorted(self._regions):
+            ordered.extend(sorted(self._regions[key], key=_delivery_order))
+        return tuple(ordered)
+
+
 def reads_of(
-    logs: Iterable[tuple[str, str, str, str, bool]],
+    logs: Iterable[RawLog] | Deliveries,
     digests: Iterable[tuple[str, RawDigest]],
     lookups: Iterable[tuple[str, RawLookup]],
     undated: int,
 ) -> TrailReads:
-    delivered = []
-    moments: dict[str, datetime | None] = {}  # files of many Regions and accounts share delivery minutes
-    for path, account, region, stamp, whole in logs:
-        moment = moments[stamp] if stamp in moments else moments.setdefault(stamp, stamp_time(stamp))
-        if moment is None:
-            undated += whole
-        else:
-            delivered.append(DeliveredLog(path, account, region, moment, whole))
-    delivered.sort(key=_log_order)
+    if not isinstance(logs, Deliveries):
+        found = Deliveries()
+        found.add(logs)
+        logs = found
     return TrailReads(
-        logs=tuple(delivered),
+        logs=logs.ordered(),
         digests=tuple(sorted((digest_of(path, raw) for path, raw in digests), key=_digest_order)),
         lookups=tuple(
             LookupAnswer(path, start=_time(raw.start), end=_time(raw.end), more_pages=raw.more_pages)
             for path, raw in sorted(lookups)
         ),
-        undated=undated,
+        undated=undated + logs.undated,
     )
 
 
@@ -121,8 +155,8 @@ def digest_of(path: str, raw: RawDigest) -> Digest:
     )
 
 
-_log_order = itemgetter(1, 2, 3, 0)
-"""Account, Region, delivery time, path."""
+_delivery_order = itemgetter(3, 0)
+"""Delivery time, path (within an account and Region)."""
 
 
 def _digest_order(digest: Digest) -> tuple[str, str, bool, datetime | str, str]:

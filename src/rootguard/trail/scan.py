@@ -15,6 +15,7 @@ from rootguard.model.activity import SkippedSource, TrailScan
 from rootguard.trail.outcome import FileResult, Tally
 from rootguard.trail.paths import Input, Period, iter_inputs
 from rootguard.trail.reader import read_data, read_file
+from rootguard.trail.reads import Deliveries
 
 Progress = Callable[[int, int], None]
 
@@ -33,6 +34,7 @@ def scan_paths(
     until: datetime | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> TrailScan:
     """Every root record and AssumeRoot call in the CloudTrail files under ``paths``.
 
@@ -42,6 +44,9 @@ def scan_paths(
     one per core); ``progress(done, total)`` is called as files complete. Inputs that cannot be
     read are listed in ``skipped``; no exception escapes for a bad file. ``records`` counts the
     records parsed: delivered log files that cannot hold a root record are not parsed.
+    ``meanwhile`` is called once in this process, when the first task is back and the workers read the
+    next ones: work the caller needs after the scan (imports) then shares a core instead of delaying
+    the first file.
     """
     unlisted: list[SkippedSource] = []
     stream = iter_inputs(paths, Period.around(since, until), unlisted)
@@ -54,14 +59,18 @@ def scan_paths(
         chunks = _streamed_chunks(itertools.chain(head, stream), CHUNK_MAX)
     counter = _Counter(len(head) if walked else 0)
     tally = Tally()
+    deliveries = Deliveries()  # filled as tasks come back, while the workers still read
     done = 0
     for part in _run(counter.count(chunks) if not walked else chunks, processes):
-        tally.absorb(part)
+        if meanwhile is not None:  # the first task is back: the workers are busy with the next ones
+            meanwhile()
+            meanwhile = None
+        tally.absorb(part, deliveries)
         done += part.files
         if progress is not None:
             progress(done, max(done, counter.total))
     tally.skipped.extend((s.path, s.reason) for s in unlisted)
-    return tally.scan()
+    return tally.scan(deliveries)
 
 
 class _Counter:
