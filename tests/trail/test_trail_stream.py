@@ -518,3 +518,14 @@ def test_a_large_record_is_skipped_with_little_memory(
     [skipped] = scan.skipped
     assert skipped.reason.startswith(f"{'line 3' if lines else 'Records[2]'}: a record of {size:,} bytes at byte ")
     assert peak < 4 * 1024 * 1024, f"{peak:,} bytes allocated at the peak"
+
+
+def test_a_json_lines_record_over_the_cap_that_never_ends_is_named_as_a_record() -> None:
+    """Found by hypothesis: a JSON-lines file whose last record passes the cap and is cut off inside a
+    string. The capped reader stops at the cap; its problem names the record, as the other cut records are."""
+    line = b'{"eventID": "r0", "userIdentity": {"type": "Root"}, "eventTime": "2026-11-02T09:15:00Z"}\n'
+    data = line + b'{"eventID": "r1", "requestParameters": {"blob": "' + b"x" * 900
+    capped = streamed(data, [1], cap=600)
+    assert streamed(data, [5000], cap=600) == capped
+    assert any("a record of more than" in problem and "600-byte limit" in problem for problem in capped.problems)
+    assert event_ids_of(capped) == ["r0"] == event_ids_of(whole(data))

@@ -540,7 +540,7 @@ class _Reader:
                     found.problem(f"invalid JSON at line {number} column {error.column}: {error.msg}")
             except _Cut as cut:
                 found = FileResult()
-                found.problem(f"invalid JSON at line {number} column {cut.column}: {_cut_size(cut, self.cap)}")
+                found.problem(f"invalid JSON at line {number} column {cut.column}: a record {_cut_size(cut, self.cap)}")
             except RecursionError:
                 found = FileResult()
                 found.problem(f"{where}{TOO_DEEP}")
