@@ -127,16 +127,7 @@ def organization_entry(spec: CheckSpec) -> CheckEntry:
         place = "<account>" if isinstance(read, org.AssumeRootOperation) else org.ORGANIZATION_FOLDER
         files.append(read.path(place, resource=resource).replace("%3C", "<").replace("%3E", ">"))
         actions |= set(read.actions)
-    return CheckEntry(
-        check_id=spec.check_id,
-        title=spec.title,
-        severity=spec.severity,
-        frameworks=spec.frameworks,
-        evidence=tuple(dict.fromkeys(files)),
-        actions=tuple(sorted(actions)),
-        skipped_by=tuple(flag for source, flag in SKIP_FLAGS.items() if source in spec.needs),
-        scope="organization",
-    )
+    return _entry(spec, files, actions, scope="organization")
 
 
 def catalog_entry(spec: CheckSpec) -> CheckEntry:
@@ -155,6 +146,10 @@ def catalog_entry(spec: CheckSpec) -> CheckEntry:
             actions |= set(operation.actions)
             if operation in REGIONAL and operation is not op.SSO_INSTANCES:
                 actions.add(REGION_LISTING)
+    return _entry(spec, files, actions)
+
+
+def _entry(spec: CheckSpec, files: list[str], actions: set[str], *, scope: str = "account") -> CheckEntry:
     return CheckEntry(
         check_id=spec.check_id,
         title=spec.title,
@@ -163,6 +158,7 @@ def catalog_entry(spec: CheckSpec) -> CheckEntry:
         evidence=tuple(dict.fromkeys(files)),
         actions=tuple(sorted(actions)),
         skipped_by=tuple(flag for source, flag in SKIP_FLAGS.items() if source in spec.needs),
+        scope=scope,
     )
 
 

@@ -6,10 +6,8 @@ plain ``Text`` with control characters escaped, never as markup.
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
@@ -23,7 +21,7 @@ from rootguard.model.activity import (
     coverage_document,
 )
 from rootguard.model.timestamps import format_timestamp
-from rootguard.report.console import visible
+from rootguard.report.console import text_console, visible
 from rootguard.report.coverage import coverage_line
 
 CATEGORY_STYLES = {
@@ -39,17 +37,7 @@ SHOWN_ACCOUNTS = 5
 
 
 def render_activity_table(report: ActivityReport, *, color: bool = False, width: int = 120) -> str:
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=width,
-        force_terminal=color,
-        no_color=not color,
-        color_system="standard" if color else None,
-        highlight=False,
-        emoji=False,
-        markup=False,
-    )
+    console, buffer = text_console(color=color, width=width)
     scan = report.scan
     console.print(
         Text(

@@ -5,16 +5,15 @@ The Markdown form is the README's check table (scripts/sync_readme_checks.py wri
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Sequence
 from typing import Any
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from rootguard.model.catalog import CheckEntry
+from rootguard.report.console import text_console
 
 SCHEMA = "rootguard/checks@1"
 CIS = ("cis-aws-3.0.0", "cis-aws-5.0.0", "cis-aws-6.0.0")
@@ -65,17 +64,7 @@ def _cis(entry: CheckEntry, framework: str) -> str:
 
 
 def render_checks_table(entries: Sequence[CheckEntry], *, color: bool = False, width: int = 120) -> str:
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=width,
-        force_terminal=color,
-        no_color=not color,
-        color_system="standard" if color else None,
-        highlight=False,
-        emoji=False,
-        markup=False,
-    )
+    console, buffer = text_console(color=color, width=width)
     table = Table(title=Text(f"{len(entries)} checks", style="bold"), title_justify="left", expand=True)
     table.add_column("Check", no_wrap=True)
     table.add_column("CIS v3", no_wrap=True)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from rootguard.model.findings import Status
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 FILE_WIDTH = 120
 """Reports written to a file or a pipe are this wide, so they diff cleanly between runs."""
@@ -51,3 +56,22 @@ def _escaped(ch: str) -> str:
 
 def _is_control(ch: str) -> bool:
     return ch != "\n" and (ch < " " or "\x7f" <= ch <= "\x9f" or ch in BIDI_AND_SEPARATORS)
+
+
+def text_console(*, color: bool, width: int) -> tuple[Console, io.StringIO]:
+    """A rich console that renders into a buffer: colour only when asked, and never markup, emoji or
+    highlighting, so text from evidence is printed as it is."""
+    from rich.console import Console  # noqa: PLC0415 - only the renderers that draw tables pay for rich
+
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=width,
+        force_terminal=color,
+        no_color=not color,
+        color_system="standard" if color else None,
+        highlight=False,
+        emoji=False,
+        markup=False,
+    )
+    return console, buffer

@@ -6,15 +6,12 @@ paths come from AWS and are shown as typed (``rich.text.Text``, control characte
 
 from __future__ import annotations
 
-import io
-
 from rich import box
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from rootguard.model.findings import AccountResult, AuditReport, Status
-from rootguard.report.console import STYLES, visible
+from rootguard.report.console import STYLES, text_console, visible
 
 LETTERS = {
     Status.PASS: "P",
@@ -43,17 +40,7 @@ def render_matrix(report: AuditReport, *, color: bool, width: int) -> str:
     check_ids = list(dict.fromkeys(f.check_id for a in report.accounts for f in a.findings))
     # Never drop a column to fit: a hidden cell could be a FAIL. Narrow terminals get long lines instead.
     needed = ACCOUNT_WIDTH + NAME_WIDTH + OU_WIDTH + 8 + sum(len(str(n)) + 2 for n in range(1, len(check_ids) + 1))
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=max(width, needed),
-        force_terminal=color,
-        no_color=not color,
-        color_system="standard" if color else None,
-        highlight=False,
-        emoji=False,
-        markup=False,
-    )
+    console, buffer = text_console(color=color, width=max(width, needed))
     info = report.organization
     title = Text(
         f"Organization {visible(info.organization_id or '?')} · {len(report.accounts)} account(s)", style="bold"

@@ -17,17 +17,15 @@ Every string from evidence goes into ``rich.text.Text`` objects, never into mark
 from __future__ import annotations
 
 import importlib
-import io
 from collections.abc import Iterable, Sequence
 
 from rich import box
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from rootguard.model.findings import AccountResult, AuditReport, Finding, Status
 from rootguard.model.timestamps import format_timestamp
-from rootguard.report.console import STYLES, visible
+from rootguard.report.console import STYLES, text_console, visible
 from rootguard.report.coverage import coverage_line
 from rootguard.report.json_report import coverage_by_account
 
@@ -51,17 +49,7 @@ def render_table(
     statuses: frozenset[Status] | None = None,
     compact: bool = False,
 ) -> str:
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=width,
-        force_terminal=color,
-        no_color=not color,
-        color_system="standard" if color else None,
-        highlight=False,
-        emoji=False,
-        markup=False,
-    )
+    console, buffer = text_console(color=color, width=width)
     shown = set(statuses) if statuses is not None else set(Status)
     for line in _summary_block(report, shown):
         console.print(line)
