@@ -176,7 +176,9 @@ def create_table_ddl(location: TrailLocation, table: str) -> str:
     logs in Athena using partition projection") and the ``assumedRoot`` session field the AWS sample
     lacks (the SerDe maps JSON fields by name). ``account`` and ``region`` are *injected* projections:
     every query names its accounts and Regions (``root_query`` does), so one table serves any selection
-    and an account added later is never silently outside the table, as it would be with an enum list."""
+    and an account added later is never silently outside the table, as it would be with an enum list.
+    Athena requires literal value(s) for an injected column in the WHERE clause ("Dynamic ID partitioning",
+    https://docs.aws.amazon.com/athena/latest/ug/partition-projection-dynamic-id-partitioning.html)."""
     _identifier(table)
     return f"""CREATE EXTERNAL TABLE IF NOT EXISTS {table} (
     eventversion STRING,
