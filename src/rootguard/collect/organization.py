@@ -104,9 +104,9 @@ def collect_structure(org: OrganizationsClient, iam: IAMClient) -> Structure:
     documents: dict[str, Any] = {}
     with ThreadPoolExecutor(LIST_WORKERS, thread_name_prefix="rootguard-org-list") as pool:
         # Independent questions at once; ListAccounts' own pages stay in order (each needs the last token).
-        described_answer = pool.submit(call, org.describe_organization)
-        features_answer = pool.submit(call, iam.list_organizations_features)
-        listed_answer = pool.submit(paginate, org.get_paginator("list_accounts"), lists=("Accounts",))
+        described_answer = pool.submit(lambda: call(org.describe_organization))
+        features_answer = pool.submit(lambda: call(iam.list_organizations_features))
+        listed_answer = pool.submit(lambda: paginate(org.get_paginator("list_accounts"), lists=("Accounts",)))
         roots = paginate(org.get_paginator("list_roots"), lists=("Roots",))
         documents[organization_path(LIST_ROOTS)] = roots
         root_ids = tuple(_ids(roots, "Roots"))
