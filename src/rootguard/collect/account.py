@@ -46,13 +46,7 @@ class CollectionStats:
 
     def summary(self) -> str:
         """One line for stderr."""
-        failed = (
-            f"{self.failures} of {self.files} evidence files failed ("
-            + ", ".join(f"{category} {count}" for category, count in sorted(self.failed.items()))
-            + ")"
-            if self.failures
-            else f"all {self.files} evidence files collected"
-        )
+        failed = files_failed(self.files, self.failed)
         regions = ", ".join(self.regions) if self.regions else "none"
         note = f"; {self.note}" if self.note else ""
         return f"{self.calls} API calls ({self.attempts} HTTP requests); {failed}; Regions read: {regions}{note}"
@@ -162,3 +156,12 @@ def collection_stats(
 
 def _utc_now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
+
+
+def files_failed(files: int, failed: Mapping[str, int]) -> str:
+    """``3 of 120 evidence files failed (denied 2, throttled 1)``, or ``all 120 evidence files collected``."""
+    failures = sum(failed.values())
+    if not failures:
+        return f"all {files} evidence files collected"
+    counted = ", ".join(f"{category} {count}" for category, count in sorted(failed.items()))
+    return f"{failures} of {files} evidence files failed ({counted})"

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from rootguard.collect import iam as iam_collector
+from rootguard.collect.account import files_failed
 from rootguard.collect.aws import Aws, error_fields, failure_document
 from rootguard.collect.member import AuditOptions, MemberPlan, RateLimiter, probe_member
 from rootguard.collect.org_selection import SELECTION_PATH, Selection, SelectionRequest, select
@@ -62,13 +63,7 @@ class OrgCollection:
         return sum(self.failed.values())
 
     def summary(self) -> str:
-        failed = (
-            f"{self.failures} of {self.files} evidence files failed ("
-            + ", ".join(f"{category} {count}" for category, count in sorted(self.failed.items()))
-            + ")"
-            if self.failures
-            else f"all {self.files} evidence files collected"
-        )
+        failed = files_failed(self.files, self.failed)
         excluded = len(self.selection.excluded)
         return f"{len(self.accounts)} accounts, {excluded} excluded; {self.calls} API calls; {failed}"
 

@@ -164,16 +164,9 @@ def _plan(documents: Mapping[str, Any], accounts: tuple[str, ...]) -> Planned:
         raise OutputError(f"cannot write the bundle: {shown} is not a 12-digit account id")
     planned: Planned = []
     for relative, document in sorted(documents.items()):
-        problem = bundle_path_problem(relative) if isinstance(relative, str) else "it is not a string"
-        if problem is None and posixpath.normpath(posixpath.join("/bundle", relative)) != f"/bundle/{relative}":
-            problem = "it does not stay inside the bundle"
-        if problem is not None:
-            raise OutputError(
-                f"cannot write the bundle: refusing the evidence path {relative!r} ({problem}); "
-                "a value AWS returned cannot be used as a file name"
-            )
+        parts = _stream_parts(relative)
         data = document if isinstance(document, bytes) else _json(document)
-        planned.append((tuple(relative.split("/")), data))
+        planned.append((parts, data))
     return planned
 
 
