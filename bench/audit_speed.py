@@ -38,7 +38,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from spawner import BenchError, Sample, Spawner, run_main
+from spawner import BenchError, Sample, Spawner, child_env, run_main
 
 KIB_PER_MIB = 1024
 RUN_TIMEOUT = 300.0
@@ -399,28 +399,6 @@ def seed_moto(endpoint: str, users: int) -> dict[str, int]:
     # when a report younger than 4 hours exists.
     iam.generate_credential_report()
     return counts
-
-
-def child_env(home: Path, endpoint: str | None) -> dict[str, str]:
-    """The bench's environment minus any AWS settings, plus dummy credentials and a private HOME."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    (home / ".aws").mkdir(parents=True, exist_ok=True)
-    config, credentials = home / ".aws" / "config", home / ".aws" / "credentials"
-    config.write_text("[default]\nregion = us-east-1\n")
-    credentials.write_text("")
-    env.update(
-        HOME=str(home),
-        AWS_CONFIG_FILE=str(config),
-        AWS_SHARED_CREDENTIALS_FILE=str(credentials),
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_DEFAULT_REGION="us-east-1",
-        AWS_EC2_METADATA_DISABLED="true",
-        NO_COLOR="1",
-    )
-    if endpoint is not None:
-        env["AWS_ENDPOINT_URL"] = endpoint
-    return env
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -30,8 +30,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from org_server import Run, audit_once, child_env, organization
-from spawner import Spawner, run_main
+from org_server import Run, audit_once, organization
+from spawner import Spawner, child_env, run_main
 
 MEMBER_OPTIONS = "--regions us-east-1 --no-alerting"
 """Each member's single-account audit reads one Region's CloudTrail event history and no alerting paths:

@@ -202,26 +202,3 @@ def audit_once(
         throttled=after.throttled,
         server_cpu=after.cpu_seconds - before.cpu_seconds,
     )
-
-
-def child_env(home: Path, endpoint: str) -> dict[str, str]:
-    """No AWS settings of the developer's: dummy management-account credentials and a private HOME."""
-    import os
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    (home / ".aws").mkdir(parents=True, exist_ok=True)
-    config, credentials = home / ".aws" / "config", home / ".aws" / "credentials"
-    config.write_text("[default]\nregion = us-east-1\n")
-    credentials.write_text("")
-    env.update(
-        HOME=str(home),
-        AWS_CONFIG_FILE=str(config),
-        AWS_SHARED_CREDENTIALS_FILE=str(credentials),
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_DEFAULT_REGION="us-east-1",
-        AWS_EC2_METADATA_DISABLED="true",
-        AWS_ENDPOINT_URL=endpoint,
-        NO_COLOR="1",
-    )
-    return env

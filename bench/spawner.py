@@ -238,3 +238,26 @@ def run_main(name: str, main: Callable[[], int]) -> None:
     except KeyboardInterrupt:
         print(f"{name}: interrupted; temporary files and any moto server are cleaned up", file=sys.stderr)
         sys.exit(130)
+
+
+def child_env(home: Path, endpoint: str | None) -> dict[str, str]:
+    """The bench's environment minus any AWS settings of the developer's, plus dummy credentials, a private
+    HOME and, when given, ``AWS_ENDPOINT_URL``: what every measured child runs with."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    (home / ".aws").mkdir(parents=True, exist_ok=True)
+    config, credentials = home / ".aws" / "config", home / ".aws" / "credentials"
+    config.write_text("[default]\nregion = us-east-1\n")
+    credentials.write_text("")
+    env.update(
+        HOME=str(home),
+        AWS_CONFIG_FILE=str(config),
+        AWS_SHARED_CREDENTIALS_FILE=str(credentials),
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_EC2_METADATA_DISABLED="true",
+        NO_COLOR="1",
+    )
+    if endpoint is not None:
+        env["AWS_ENDPOINT_URL"] = endpoint
+    return env

@@ -18,8 +18,8 @@ import pytest
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 sys.path.insert(0, str(BENCH))
 
-from org_server import Run, audit_once, child_env, organization  # noqa: E402
-from spawner import Spawner  # noqa: E402
+from org_server import Run, audit_once, organization  # noqa: E402
+from spawner import Spawner, child_env  # noqa: E402
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
